@@ -1,0 +1,75 @@
+import type { Hono } from 'hono'
+import { streamSSE } from 'hono/streaming'
+import type { Hub, LiveEvent } from '../realtime/hub.ts'
+import type { RouteDoc } from './route-docs.ts'
+
+export const STREAM_DOCS: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/api/v1/stream',
+    summary: 'Server-Sent Events: span, score and anomaly events as they are committed',
+    response: { contentType: 'text/event-stream', description: 'event: span|score|anomaly, data: JSON' },
+    errors: [401],
+  },
+]
+
+export interface StreamOptions {
+  /** A comment line this often keeps proxies from closing an idle connection. */
+  heartbeatMs: number
+  /** Events a client may have waiting before it counts as too slow and is dropped. */
+  queueMax: number
+}
+
+export const STREAM_DEFAULTS: StreamOptions = { heartbeatMs: 15_000, queueMax: 10_000 }
+
+/**
+ * One SSE connection per client. Events wait in a bounded queue while the socket drains; a
+ * client that lets `queueMax` events pile up is disconnected rather than buffered forever,
+ * and may reconnect and re-read what it missed from the query API.
+ */
+export function streamRoutes(app: Hono, hub: Hub, options: StreamOptions = STREAM_DEFAULTS): void {
+  app.get('/api/v1/stream', (c) => {
+    c.header('cache-control', 'no-store')
+    c.header('x-accel-buffering', 'no')
+    return streamSSE(c, async (stream) => {
+      const queue: LiveEvent[] = []
+      let wake: (() => void) | null = null
+      let open = true
+      const stop = () => {
+        open = false
+        wake?.()
+      }
+      const unsubscribe = hub.subscribe({
+        deliver(event) {
+          if (queue.length >= options.queueMax) return false
+          queue.push(event)
+          wake?.()
+          return true
+        },
+        close: stop,
+      })
+      stream.onAbort(stop)
+      const heartbeat = setInterval(() => {
+        if (queue.length === 0) void stream.write(': keep-alive\n\n')
+      }, options.heartbeatMs)
+
+      try {
+        await stream.write(': connected\n\n')
+        while (open) {
+          const event = queue.shift()
+          if (event === undefined) {
+            await new Promise<void>((resolve) => {
+              wake = resolve
+            })
+            wake = null
+            continue
+          }
+          await stream.writeSSE({ event: event.type, data: event.json })
+        }
+      } finally {
+        clearInterval(heartbeat)
+        unsubscribe()
+      }
+    })
+  })
+}

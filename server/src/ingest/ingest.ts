@@ -1,0 +1,108 @@
+import { type IngestReply, LIMITS } from '@llmlens/spec'
+import type { Logger } from '../log.ts'
+import type { Pricer } from '../pricing/index.ts'
+import type { Hub } from '../realtime/hub.ts'
+import type { NewSpan, Store, StoredScore } from '../store/types.ts'
+import { normaliseScore, normaliseSpan } from './normalise.ts'
+import { type FieldError, validateScore, validateSpan } from './validate.ts'
+
+/** A request the collector refuses whole; `status` is the HTTP status that says why. */
+export class IngestError extends Error {
+  constructor(
+    readonly status: 400 | 413,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+export interface IngestDeps {
+  store: Store
+  pricer: Pricer
+  hub: Hub
+  log: Logger
+}
+
+export type Ingest = (body: unknown, receivedMs: number) => IngestReply
+
+function kindOf(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value
+}
+
+function items(body: Record<string, unknown>, field: 'spans' | 'scores', max: number): unknown[] {
+  const value = body[field]
+  if (value === undefined || value === null) return []
+  if (!Array.isArray(value)) {
+    throw new IngestError(400, `${field} must be an array (actual: ${kindOf(value)})`)
+  }
+  if (value.length > max) {
+    throw new IngestError(413, `${field} has ${value.length} items; at most ${max} are allowed per request`)
+  }
+  return value
+}
+
+/**
+ * The ingest pipeline: check the envelope, validate and normalise each item on its own so that
+ * one bad item never sinks its batch, commit the good ones in one transaction, then announce
+ * them live. Throws IngestError for a body that is not an ingest request at all.
+ */
+export function createIngest({ store, pricer, hub, log }: IngestDeps): Ingest {
+  return function ingest(body, receivedMs) {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new IngestError(400, `body must be a JSON object with spans and/or scores (actual: ${kindOf(body)})`)
+    }
+    const envelope = body as Record<string, unknown>
+    if (!('spans' in envelope) && !('scores' in envelope)) {
+      throw new IngestError(400, 'body has neither spans nor scores; send {"spans": [...]} and/or {"scores": [...]}')
+    }
+    const rawSpans = items(envelope, 'spans', LIMITS.spansPerRequestMax)
+    const rawScores = items(envelope, 'scores', LIMITS.scoresPerRequestMax)
+
+    const reply: IngestReply = { accepted: 0, rejected: [], warnings: [] }
+    const spans: NewSpan[] = []
+    const scores: StoredScore[] = []
+    const reject = (index: number, kind: 'span' | 'score', errors: FieldError[]) => {
+      const first = errors[0] ?? { path: `${kind}s[${index}]`, message: 'is invalid' }
+      const error = errors.map((e) => `${e.path} ${e.message}`).join('; ')
+      reply.rejected.push({ index, kind, path: first.path, error })
+    }
+    const warn = (index: number, kind: 'span' | 'score', warnings: FieldError[]) => {
+      for (const w of warnings) reply.warnings.push({ index, kind, path: w.path, warning: `${w.path} ${w.message}` })
+    }
+
+    rawSpans.forEach((raw, index) => {
+      const path = `spans[${index}]`
+      const invalid = validateSpan(raw, path)
+      if (invalid) return reject(index, 'span', invalid)
+      const result = normaliseSpan(raw as Parameters<typeof normaliseSpan>[0], path, pricer)
+      if (!result.ok) return reject(index, 'span', result.errors)
+      warn(index, 'span', result.warnings)
+      spans.push(result.value)
+    })
+    rawScores.forEach((raw, index) => {
+      const path = `scores[${index}]`
+      const invalid = validateScore(raw, path)
+      if (invalid) return reject(index, 'score', invalid)
+      const result = normaliseScore(raw as Parameters<typeof normaliseScore>[0], path, receivedMs)
+      if (!result.ok) return reject(index, 'score', result.errors)
+      warn(index, 'score', result.warnings)
+      scores.push(result.value)
+    })
+
+    const written = store.write(spans, scores)
+    reply.accepted = spans.length + scores.length
+    for (const span of written.newSpans) hub.publish('span', liveSpan(span))
+    for (const score of written.newScores) hub.publish('score', score)
+
+    if (reply.rejected.length > 0) {
+      log.warn('rejected items', { rejected: reply.rejected.length, accepted: reply.accepted, first: reply.rejected[0]?.error })
+    }
+    return reply
+  }
+}
+
+/** What live clients get: the span without its prompt and completion, which lists never show. */
+function liveSpan(span: NewSpan) {
+  const { inputJson: _input, outputJson: _output, ...rest } = span
+  return { ...rest, input: null, output: null }
+}

@@ -1,0 +1,92 @@
+import type { Database } from 'bun:sqlite'
+
+/**
+ * Schema versions, applied in order at start inside one transaction each; `PRAGMA user_version`
+ * records the last applied. Never edit a released migration: add the next one.
+ *
+ * Prompts and completions live in their own table so that the scans behind every chart read
+ * narrow rows (about 200 bytes) instead of rows that carry kilobytes of text.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE spans (
+    trace_id TEXT NOT NULL,
+    span_id TEXT NOT NULL,
+    parent_span_id TEXT,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    start_ms REAL NOT NULL,
+    end_ms REAL NOT NULL,
+    duration_ms REAL NOT NULL,
+    provider TEXT,
+    model TEXT,
+    model_family TEXT,
+    request_model TEXT,
+    endpoint TEXT,
+    status TEXT NOT NULL,
+    error_type TEXT,
+    error_message TEXT,
+    error_http_status INTEGER,
+    error_raw_type TEXT,
+    input_tokens INTEGER,
+    output_tokens INTEGER,
+    cache_read_tokens INTEGER,
+    cache_write_tokens INTEGER,
+    reasoning_tokens INTEGER,
+    cost_usd REAL,
+    cost_estimated INTEGER NOT NULL,
+    ttft_ms REAL,
+    finish_reason TEXT,
+    user_id TEXT,
+    session_id TEXT,
+    environment TEXT,
+    release TEXT,
+    tags TEXT,
+    metadata TEXT
+  );
+  CREATE UNIQUE INDEX spans_by_id ON spans (trace_id, span_id);
+  CREATE INDEX spans_by_time ON spans (start_ms);
+  CREATE INDEX spans_by_model_time ON spans (model, start_ms);
+  CREATE INDEX spans_by_endpoint_time ON spans (endpoint, start_ms);
+  CREATE INDEX spans_errors_by_time ON spans (start_ms) WHERE status = 'error';
+  CREATE TABLE span_contents (
+    span_rowid INTEGER PRIMARY KEY,
+    input TEXT,
+    output TEXT
+  );
+  CREATE TABLE scores (
+    id TEXT PRIMARY KEY,
+    trace_id TEXT NOT NULL,
+    span_id TEXT,
+    name TEXT NOT NULL,
+    value REAL,
+    label TEXT,
+    source TEXT NOT NULL,
+    comment TEXT,
+    time_ms REAL NOT NULL
+  );
+  CREATE INDEX scores_by_trace ON scores (trace_id, span_id);
+  CREATE INDEX scores_by_time ON scores (time_ms);
+  `,
+]
+
+export const SCHEMA_VERSION = MIGRATIONS.length
+
+/** Brings the database up to SCHEMA_VERSION; refuses a database from a newer llmlens. */
+export function migrate(db: Database): { from: number; to: number } {
+  const row = db.query('PRAGMA user_version').get() as { user_version: number }
+  const from = row.user_version
+  if (from > SCHEMA_VERSION) {
+    throw new Error(
+      `database schema version ${from} is newer than this llmlens understands ` +
+        `(${SCHEMA_VERSION}); upgrade llmlens or point LLMLENS_DB at another file`,
+    )
+  }
+  for (let version = from; version < SCHEMA_VERSION; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version] as string)
+      db.exec(`PRAGMA user_version = ${version + 1}`)
+    })()
+  }
+  return { from, to: SCHEMA_VERSION }
+}

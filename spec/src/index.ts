@@ -1,0 +1,6 @@
+export * from './api.ts'
+export * from './enums.ts'
+export * from './ingest.ts'
+export { LIMITS } from './limits.ts'
+export { nullable, stringEnum, timestamp } from './schema-helpers.ts'
+export { type IngestVector, loadIngestVectors, VECTORS_DIR } from './vectors.ts'
