@@ -29,7 +29,9 @@ export const StoredSpanSchema = Type.Object(
         type: stringEnum(ERROR_CATEGORIES, 'The error category'),
         message: maybeText,
         httpStatus: nullable(Type.Integer()),
-        rawType: nullable(Type.String({ description: "The sender's own type, when not a category" })),
+        rawType: nullable(
+          Type.String({ description: "The sender's own type, when not a category" }),
+        ),
       }),
     ),
     usage: Type.Object({
@@ -100,7 +102,11 @@ export const MetricsSchema = Type.Object(
     errorsByType: Type.Record(Type.String(), Type.Integer()),
     scores: Type.Record(
       Type.String(),
-      Type.Object({ count: Type.Integer(), mean: maybeNumber, labels: Type.Record(text, Type.Integer()) }),
+      Type.Object({
+        count: Type.Integer(),
+        mean: maybeNumber,
+        labels: Type.Record(text, Type.Integer()),
+      }),
     ),
   },
   { $id: 'Metrics' },

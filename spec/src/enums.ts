@@ -1,5 +1,13 @@
 /** What a span does in an LLM application. */
-export const SPAN_KINDS = ['llm', 'embedding', 'tool', 'retrieval', 'agent', 'chain', 'span'] as const
+export const SPAN_KINDS = [
+  'llm',
+  'embedding',
+  'tool',
+  'retrieval',
+  'agent',
+  'chain',
+  'span',
+] as const
 export type SpanKind = (typeof SPAN_KINDS)[number]
 
 export const SPAN_STATUSES = ['ok', 'error'] as const

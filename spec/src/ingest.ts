@@ -69,7 +69,9 @@ export const SpanSchema = Type.Object(
     error: Type.Optional(nullable(SpanErrorSchema)),
     usage: Type.Optional(nullable(UsageSchema)),
     costUsd: Type.Optional(
-      nullable(Type.Number({ minimum: 0, maximum: LIMITS.costUsdMax, description: 'Caller-known cost' })),
+      nullable(
+        Type.Number({ minimum: 0, maximum: LIMITS.costUsdMax, description: 'Caller-known cost' }),
+      ),
     ),
     timeToFirstTokenMs: Type.Optional(durationMs('Time to the first streamed token')),
     finishReason: Type.Optional(label('Why generation stopped: stop, length, tool_calls, …')),
@@ -86,7 +88,9 @@ export const SpanSchema = Type.Object(
     ),
     metadata: Type.Optional(nullable(MetadataSchema)),
     input: Type.Optional(Type.Unknown({ description: 'The prompt: messages, text or any JSON' })),
-    output: Type.Optional(Type.Unknown({ description: 'The completion: a message, text or any JSON' })),
+    output: Type.Optional(
+      Type.Unknown({ description: 'The completion: a message, text or any JSON' }),
+    ),
   },
   { $id: 'Span', description: 'One timed operation: an LLM call, a tool call, an agent step' },
 )
@@ -94,7 +98,9 @@ export const SpanSchema = Type.Object(
 export const ScoreSchema = Type.Object(
   {
     id: Type.Optional(
-      nullable(Type.String({ maxLength: LIMITS.idLengthMax, description: 'Makes resends idempotent' })),
+      nullable(
+        Type.String({ maxLength: LIMITS.idLengthMax, description: 'Makes resends idempotent' }),
+      ),
     ),
     traceId,
     spanId: Type.Optional(nullable(spanId)),

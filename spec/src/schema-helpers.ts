@@ -14,7 +14,11 @@ export function stringEnum<const T extends readonly string[]>(values: T, descrip
 
 /** A string enum that also admits `null`, meaning "not given". */
 export function nullableEnum<const T extends readonly string[]>(values: T, description: string) {
-  return Type.Unsafe<T[number] | null>({ type: ['string', 'null'], enum: [...values, null], description })
+  return Type.Unsafe<T[number] | null>({
+    type: ['string', 'null'],
+    enum: [...values, null],
+    description,
+  })
 }
 
 const rfc3339 =

@@ -24,15 +24,20 @@ function tooLarge(seen: string, bytesMax: number): HttpError {
 export async function readBody(request: Request, bytesMax: number): Promise<Uint8Array> {
   const encoding = (request.headers.get('content-encoding') ?? '').trim().toLowerCase()
   if (!(encoding in DECODERS)) {
-    throw new HttpError(415, `content-encoding "${encoding}" is not supported; send gzip, deflate or identity`)
+    throw new HttpError(
+      415,
+      `content-encoding "${encoding}" is not supported; send gzip, deflate or identity`,
+    )
   }
   const format = DECODERS[encoding] ?? null
   const declared = Number(request.headers.get('content-length') ?? Number.NaN)
   if (declared > bytesMax) throw tooLarge(`${declared} bytes`, bytesMax)
-  if (format === null && Number.isInteger(declared)) return new Uint8Array(await request.arrayBuffer())
+  if (format === null && Number.isInteger(declared))
+    return new Uint8Array(await request.arrayBuffer())
   if (request.body === null) return new Uint8Array(0)
 
-  const stream = format === null ? request.body : request.body.pipeThrough(new DecompressionStream(format))
+  const stream =
+    format === null ? request.body : request.body.pipeThrough(new DecompressionStream(format))
   const reader = stream.getReader()
   const chunks: Uint8Array[] = []
   let size = 0

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono'
 import type { RowStream, Store, StoredScore, StoredSpan } from '../store/types.ts'
-import { autoStepMs } from './read-routes.ts'
 import { FILTER_PARAMS, GROUP_BY_PARAM, type ParamSpecs, parseQuery, toFilter } from './params.ts'
+import { autoStepMs } from './read-routes.ts'
 import type { RouteDoc } from './route-docs.ts'
 import { csvLine, flatten } from './tabular.ts'
 
@@ -11,9 +11,25 @@ const { kind: _spanKind, ...EXPORT_FILTERS } = FILTER_PARAMS
 const EXPORT_PARAMS = {
   ...EXPORT_FILTERS,
   ...GROUP_BY_PARAM,
-  format: { type: 'enum', values: ['ndjson', 'json', 'csv'], default: 'ndjson', description: 'File format' },
-  kind: { type: 'enum', values: ['spans', 'scores', 'metrics'], default: 'spans', description: 'What to export; metrics are the time-series buckets of the filter' },
-  stepMs: { type: 'int', min: 0, max: 31 * 86_400_000, default: 0, description: 'Bucket width for kind=metrics' },
+  format: {
+    type: 'enum',
+    values: ['ndjson', 'json', 'csv'],
+    default: 'ndjson',
+    description: 'File format',
+  },
+  kind: {
+    type: 'enum',
+    values: ['spans', 'scores', 'metrics'],
+    default: 'spans',
+    description: 'What to export; metrics are the time-series buckets of the filter',
+  },
+  stepMs: {
+    type: 'int',
+    min: 0,
+    max: 31 * 86_400_000,
+    default: 0,
+    description: 'Bucket width for kind=metrics',
+  },
   content: { type: 'bool', default: true, description: 'Include prompts and completions' },
 } as const satisfies ParamSpecs
 
@@ -23,12 +39,19 @@ export const EXPORT_DOCS: RouteDoc[] = [
     path: '/api/v1/export',
     summary: 'Spans, scores or metrics of a filter as CSV, JSON or NDJSON, streamed',
     params: EXPORT_PARAMS,
-    response: { contentType: 'application/x-ndjson', description: 'One row per line (or a JSON array, or CSV with a header)' },
+    response: {
+      contentType: 'application/x-ndjson',
+      description: 'One row per line (or a JSON array, or CSV with a header)',
+    },
     errors: [400, 401],
   },
 ]
 
-const CONTENT_TYPES = { ndjson: 'application/x-ndjson', json: 'application/json', csv: 'text/csv; charset=utf-8' }
+const CONTENT_TYPES = {
+  ndjson: 'application/x-ndjson',
+  json: 'application/json',
+  csv: 'text/csv; charset=utf-8',
+}
 
 // Rows per pull: enough to amortise a chunk's overhead, few enough that one pull stays under a
 // few milliseconds so ingest keeps running while a large export streams.
@@ -38,7 +61,10 @@ const ROWS_PER_CHUNK = 500
  * Streams rows in the chosen format, pulling from the store only as fast as the client reads,
  * so a million-row export holds one chunk in memory, not a million rows.
  */
-function stream(rows: RowStream<object>, format: 'ndjson' | 'json' | 'csv'): ReadableStream<Uint8Array> {
+function stream(
+  rows: RowStream<object>,
+  format: 'ndjson' | 'json' | 'csv',
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder()
   const iterator = rows[Symbol.iterator]()
   let columns: string[] | null = null
@@ -87,10 +113,15 @@ export function exportRoutes(app: Hono, store: Store): void {
     let rows: RowStream<object>
     if (p.kind === 'spans') {
       const spans = store.exportSpans(filter)
-      const iterate = p.content ? spans : mapRows(spans, ({ input: _i, output: _o, ...rest }: StoredSpan) => rest)
+      const iterate = p.content
+        ? spans
+        : mapRows(spans, ({ input: _i, output: _o, ...rest }: StoredSpan) => rest)
       rows = iterate
     } else if (p.kind === 'scores') {
-      rows = store.exportScores({ fromMs: filter.fromMs, toMs: filter.toMs }) as RowStream<StoredScore>
+      rows = store.exportScores({
+        fromMs: filter.fromMs,
+        toMs: filter.toMs,
+      }) as RowStream<StoredScore>
     } else {
       const stepMs = p.stepMs === 0 ? autoStepMs(filter.toMs - filter.fromMs) : p.stepMs
       const series = store.timeseries({ filter, groupBy: p.groupBy as never, stepMs }).series

@@ -6,13 +6,21 @@ import type { RouteDoc } from './route-docs.ts'
 function paramSchema(spec: ParamSpec): object {
   switch (spec.type) {
     case 'time':
-      return { oneOf: [{ type: 'number', minimum: 0 }, { type: 'string', format: 'date-time' }] }
+      return {
+        oneOf: [
+          { type: 'number', minimum: 0 },
+          { type: 'string', format: 'date-time' },
+        ],
+      }
     case 'int':
       return { type: 'integer', minimum: spec.min, maximum: spec.max, default: spec.default }
     case 'enum':
       return { type: 'string', enum: spec.values, default: spec.default }
     case 'list':
-      return { type: 'array', items: spec.values ? { type: 'string', enum: spec.values } : { type: 'string' } }
+      return {
+        type: 'array',
+        items: spec.values ? { type: 'string', enum: spec.values } : { type: 'string' },
+      }
     case 'string':
       return { type: 'string', maxLength: spec.maxLength }
     case 'bool':
@@ -38,10 +46,17 @@ export function openApiDocument(routes: readonly RouteDoc[], version: string): o
   for (const route of routes) {
     const parameters = [
       ...Object.entries(route.pathParams ?? {}).map(([name, description]) => ({
-        name, in: 'path', required: true, description, schema: { type: 'string' },
+        name,
+        in: 'path',
+        required: true,
+        description,
+        schema: { type: 'string' },
       })),
       ...Object.entries(route.params ?? {}).map(([name, spec]) => ({
-        name, in: 'query', description: spec.description, schema: paramSchema(spec),
+        name,
+        in: 'query',
+        description: spec.description,
+        schema: paramSchema(spec),
         ...(spec.type === 'list' ? { style: 'form', explode: false } : {}),
       })),
     ]
@@ -60,7 +75,12 @@ export function openApiDocument(routes: readonly RouteDoc[], version: string): o
       summary: route.summary,
       parameters,
       ...(route.requestBody
-        ? { requestBody: { required: true, content: { 'application/json': { schema: route.requestBody } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: route.requestBody } },
+            },
+          }
         : {}),
       responses,
     }

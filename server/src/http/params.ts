@@ -31,19 +31,25 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}
 function readOne(name: string, spec: ParamSpec, values: string[] | undefined): unknown {
   const last = values?.[values.length - 1]
   const fail = (allowed: string) =>
-    new HttpError(400, `query parameter ${name} must be ${allowed} (actual: ${JSON.stringify(last)})`)
+    new HttpError(
+      400,
+      `query parameter ${name} must be ${allowed} (actual: ${JSON.stringify(last)})`,
+    )
   switch (spec.type) {
     case 'time': {
       if (last === undefined || last === '') return undefined
       const n = Number(last)
       if (Number.isFinite(n) && n >= 0) return n
-      if (RFC3339.test(last)) return Date.parse(last)
+      // The pattern admits hour 25 or second 61; Date.parse answers NaN for those.
+      const parsed = RFC3339.test(last) ? Date.parse(last) : Number.NaN
+      if (!Number.isNaN(parsed)) return parsed
       throw fail('epoch milliseconds or an RFC 3339 time')
     }
     case 'int': {
       if (last === undefined || last === '') return spec.default
       const n = Number(last)
-      if (!Number.isInteger(n) || n < spec.min || n > spec.max) throw fail(`an integer from ${spec.min} to ${spec.max}`)
+      if (!Number.isInteger(n) || n < spec.min || n > spec.max)
+        throw fail(`an integer from ${spec.min} to ${spec.max}`)
       return n
     }
     case 'enum':
@@ -55,17 +61,27 @@ function readOne(name: string, spec: ParamSpec, values: string[] | undefined): u
       if (last !== 'true' && last !== 'false') throw fail('true or false')
       return last === 'true'
     case 'string':
-      if (last !== undefined && last.length > spec.maxLength) throw fail(`at most ${spec.maxLength} characters`)
+      if (last !== undefined && last.length > spec.maxLength)
+        throw fail(`at most ${spec.maxLength} characters`)
       return last === '' ? undefined : last
     case 'list': {
-      const items = (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '')
+      const items = (values ?? [])
+        .flatMap((v) => v.split(','))
+        .map((v) => v.trim())
+        .filter((v) => v !== '')
       for (const item of items) {
         if (spec.values && !spec.values.includes(item)) {
-          throw new HttpError(400, `query parameter ${name} takes ${spec.values.join(', ')} (actual: ${JSON.stringify(item)})`)
+          throw new HttpError(
+            400,
+            `query parameter ${name} takes ${spec.values.join(', ')} (actual: ${JSON.stringify(item)})`,
+          )
         }
       }
       if (spec.itemsMax !== undefined && items.length > spec.itemsMax) {
-        throw new HttpError(400, `query parameter ${name} takes at most ${spec.itemsMax} values (actual: ${items.length})`)
+        throw new HttpError(
+          400,
+          `query parameter ${name} takes at most ${spec.itemsMax} values (actual: ${items.length})`,
+        )
       }
       return items
     }
@@ -73,10 +89,16 @@ function readOne(name: string, spec: ParamSpec, values: string[] | undefined): u
 }
 
 /** Reads and checks a request's query against its specs; unknown parameters are an error. */
-export function parseQuery<T extends ParamSpecs>(queries: Record<string, string[]>, specs: T): Params<T> {
+export function parseQuery<T extends ParamSpecs>(
+  queries: Record<string, string[]>,
+  specs: T,
+): Params<T> {
   for (const name of Object.keys(queries)) {
-    if (!(name in specs)) {
-      throw new HttpError(400, `unknown query parameter ${name}; this endpoint takes ${Object.keys(specs).join(', ')}`)
+    // hasOwn, not `in`: `in` would take toString or constructor for parameters of every endpoint.
+    if (!Object.hasOwn(specs, name)) {
+      const allowed = Object.keys(specs)
+      const takes = allowed.length === 0 ? 'no query parameters' : allowed.join(', ')
+      throw new HttpError(400, `unknown query parameter ${name}; this endpoint takes ${takes}`)
     }
   }
   const out: Record<string, unknown> = {}
@@ -89,7 +111,10 @@ const list = (description: string) => ({ type: 'list', description }) as const
 
 /** The time range and filters every read endpoint takes. */
 export const FILTER_PARAMS = {
-  from: { type: 'time', description: 'Range start, epoch ms or RFC 3339 (default: 24 h before to)' },
+  from: {
+    type: 'time',
+    description: 'Range start, epoch ms or RFC 3339 (default: 24 h before to)',
+  },
   to: { type: 'time', description: 'Range end, exclusive (default: now)' },
   model: list('Only these models (comma-separated or repeated)'),
   modelFamily: list('Only these model families (the model without its date suffix)'),
@@ -115,15 +140,27 @@ export const GROUP_BY_PARAM = {
 } as const satisfies ParamSpecs
 
 const LIST_FILTERS = [
-  'model', 'modelFamily', 'provider', 'endpoint', 'environment', 'release', 'userId', 'sessionId',
-  'kind', 'status', 'errorType', 'tag',
+  'model',
+  'modelFamily',
+  'provider',
+  'endpoint',
+  'environment',
+  'release',
+  'userId',
+  'sessionId',
+  'kind',
+  'status',
+  'errorType',
+  'tag',
 ] as const satisfies readonly (keyof typeof FILTER_PARAMS & keyof SpanFilter)[]
 
 type ListFilter = (typeof LIST_FILTERS)[number]
 
 /** The filter of a parsed query, with the default range (the last 24 hours) filled in. */
 export function toFilter(
-  params: { from: number | undefined; to: number | undefined } & Partial<Record<ListFilter, string[]>>,
+  params: { from: number | undefined; to: number | undefined } & Partial<
+    Record<ListFilter, string[]>
+  >,
   nowMs: number,
 ): SpanFilter {
   const toMs = params.to ?? nowMs

@@ -1,4 +1,11 @@
-import { ErrorsSchema, ScoresPageSchema, SpansPageSchema, SummarySchema, TimeseriesSchema, TraceSchema } from '@llmlens/spec'
+import {
+  ErrorsSchema,
+  ScoresPageSchema,
+  SpansPageSchema,
+  SummarySchema,
+  TimeseriesSchema,
+  TraceSchema,
+} from '@llmlens/spec'
 import type { Hono } from 'hono'
 import { SPAN_SORTS, type Store } from '../store/types.ts'
 import { HttpError } from './errors.ts'
@@ -48,9 +55,9 @@ const SCORES_PARAMS = {
   ...PAGE,
 } as const satisfies ParamSpecs
 
-const NICE_STEPS_MS = [1, 5, 10, 15, 30, 60, 300, 600, 900, 1800, 3600, 10_800, 21_600, 43_200, 86_400].map(
-  (seconds) => seconds * 1000,
-)
+const NICE_STEPS_MS = [
+  1, 5, 10, 15, 30, 60, 300, 600, 900, 1800, 3600, 10_800, 21_600, 43_200, 86_400,
+].map((seconds) => seconds * 1000)
 
 /** About 120 buckets, rounded up to a step a person would pick. */
 export function autoStepMs(rangeMs: number): number {
@@ -59,18 +66,63 @@ export function autoStepMs(rangeMs: number): number {
 }
 
 export const READ_DOCS: RouteDoc[] = [
-  { method: 'get', path: '/api/v1/metrics/summary', summary: 'Counts, error rate, latency and TTFT percentiles, tokens, cost and scores, in total and per group', params: SUMMARY_PARAMS, response: SummarySchema, errors: [400, 401] },
-  { method: 'get', path: '/api/v1/metrics/timeseries', summary: 'The same metrics per time bucket, one series per group', params: TIMESERIES_PARAMS, response: TimeseriesSchema, errors: [400, 401] },
-  { method: 'get', path: '/api/v1/spans', summary: 'Spans matching a filter, sorted, a page at a time', params: SPANS_PARAMS, response: SpansPageSchema, errors: [400, 401] },
-  { method: 'get', path: '/api/v1/traces/{traceId}', summary: 'Every span and score of one trace', pathParams: { traceId: '32 hex characters' }, response: TraceSchema, errors: [400, 401, 404] },
-  { method: 'get', path: '/api/v1/errors', summary: 'Failed calls by category and model, with recent examples', params: ERRORS_PARAMS, response: ErrorsSchema, errors: [400, 401] },
-  { method: 'get', path: '/api/v1/scores', summary: 'Scores, newest first, a page at a time', params: SCORES_PARAMS, response: ScoresPageSchema, errors: [400, 401] },
+  {
+    method: 'get',
+    path: '/api/v1/metrics/summary',
+    summary:
+      'Counts, error rate, latency and TTFT percentiles, tokens, cost and scores, in total and per group',
+    params: SUMMARY_PARAMS,
+    response: SummarySchema,
+    errors: [400, 401],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/metrics/timeseries',
+    summary: 'The same metrics per time bucket, one series per group',
+    params: TIMESERIES_PARAMS,
+    response: TimeseriesSchema,
+    errors: [400, 401],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/spans',
+    summary: 'Spans matching a filter, sorted, a page at a time',
+    params: SPANS_PARAMS,
+    response: SpansPageSchema,
+    errors: [400, 401],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/traces/{traceId}',
+    summary: 'Every span and score of one trace',
+    pathParams: { traceId: '32 hex characters' },
+    response: TraceSchema,
+    errors: [400, 401, 404],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/errors',
+    summary: 'Failed calls by category and model, with recent examples',
+    params: ERRORS_PARAMS,
+    response: ErrorsSchema,
+    errors: [400, 401],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/scores',
+    summary: 'Scores, newest first, a page at a time',
+    params: SCORES_PARAMS,
+    response: ScoresPageSchema,
+    errors: [400, 401],
+  },
 ]
 
 export function readRoutes(app: Hono, store: Store): void {
   app.get('/api/v1/metrics/summary', (c) => {
     const params = parseQuery(c.req.queries(), SUMMARY_PARAMS)
-    return c.json(store.summary({ filter: toFilter(params, Date.now()), groupBy: params.groupBy as never }))
+    return c.json(
+      store.summary({ filter: toFilter(params, Date.now()), groupBy: params.groupBy as never }),
+    )
   })
 
   app.get('/api/v1/metrics/timeseries', (c) => {
@@ -79,7 +131,10 @@ export function readRoutes(app: Hono, store: Store): void {
     const rangeMs = filter.toMs - filter.fromMs
     const stepMs = params.stepMs === 0 ? autoStepMs(rangeMs) : params.stepMs
     if (rangeMs / stepMs > BUCKETS_MAX) {
-      throw new HttpError(400, `query parameter stepMs (${stepMs}) makes ${Math.ceil(rangeMs / stepMs)} buckets; at most ${BUCKETS_MAX} allowed, so use a step of at least ${Math.ceil(rangeMs / BUCKETS_MAX)}`)
+      throw new HttpError(
+        400,
+        `query parameter stepMs (${stepMs}) makes ${Math.ceil(rangeMs / stepMs)} buckets; at most ${BUCKETS_MAX} allowed, so use a step of at least ${Math.ceil(rangeMs / BUCKETS_MAX)}`,
+      )
     }
     return c.json(store.timeseries({ filter, groupBy: params.groupBy as never, stepMs }))
   })
@@ -100,9 +155,13 @@ export function readRoutes(app: Hono, store: Store): void {
   })
 
   app.get('/api/v1/traces/:traceId', (c) => {
+    parseQuery(c.req.queries(), {})
     const traceId = c.req.param('traceId').toLowerCase()
     if (!/^[0-9a-f]{32}$/.test(traceId)) {
-      throw new HttpError(400, `trace id must be 32 hex characters (actual: ${JSON.stringify(c.req.param('traceId'))})`)
+      throw new HttpError(
+        400,
+        `trace id must be 32 hex characters (actual: ${JSON.stringify(c.req.param('traceId'))})`,
+      )
     }
     const trace = store.trace(traceId)
     if (trace === null) throw new HttpError(404, `no trace ${traceId} is stored`)
@@ -116,8 +175,7 @@ export function readRoutes(app: Hono, store: Store): void {
 
   app.get('/api/v1/scores', (c) => {
     const p = parseQuery(c.req.queries(), SCORES_PARAMS)
-    const toMs = p.to ?? Date.now()
-    const fromMs = p.from ?? toMs - 86_400_000
+    const { fromMs, toMs } = toFilter({ from: p.from, to: p.to }, Date.now())
     return c.json(
       store.scores({
         fromMs,

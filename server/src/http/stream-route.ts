@@ -1,6 +1,7 @@
 import type { Hono } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import type { Hub, LiveEvent } from '../realtime/hub.ts'
+import { parseQuery } from './params.ts'
 import type { RouteDoc } from './route-docs.ts'
 
 export const STREAM_DOCS: RouteDoc[] = [
@@ -8,7 +9,10 @@ export const STREAM_DOCS: RouteDoc[] = [
     method: 'get',
     path: '/api/v1/stream',
     summary: 'Server-Sent Events: span, score and anomaly events as they are committed',
-    response: { contentType: 'text/event-stream', description: 'event: span|score|anomaly, data: JSON' },
+    response: {
+      contentType: 'text/event-stream',
+      description: 'event: span|score|anomaly, data: JSON',
+    },
     errors: [401],
   },
 ]
@@ -29,6 +33,7 @@ export const STREAM_DEFAULTS: StreamOptions = { heartbeatMs: 15_000, queueMax: 1
  */
 export function streamRoutes(app: Hono, hub: Hub, options: StreamOptions = STREAM_DEFAULTS): void {
   app.get('/api/v1/stream', (c) => {
+    parseQuery(c.req.queries(), {})
     c.header('cache-control', 'no-store')
     c.header('x-accel-buffering', 'no')
     return streamSSE(c, async (stream) => {

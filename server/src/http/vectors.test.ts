@@ -29,7 +29,17 @@ describe('spec/vectors/ingest', () => {
         scores.push(...(trace?.scores ?? []))
       }
       expect(withCostsRounded({ spans, scores })).toEqual(withCostsRounded(vector.stored))
-      expect(h.store.spans({ filter: { fromMs: 0, toMs: 1e15 }, sort: 'startTime', order: 'asc', limit: 1000, cursor: null, search: null, withContent: false }).items.length).toBe(vector.stored.spans.length)
+      expect(
+        h.store.spans({
+          filter: { fromMs: 0, toMs: 1e15 },
+          sort: 'startTime',
+          order: 'asc',
+          limit: 1000,
+          cursor: null,
+          search: null,
+          withContent: false,
+        }).items.length,
+      ).toBe(vector.stored.spans.length)
     })
   }
 })

@@ -1,4 +1,4 @@
-import { type IngestReply, LIMITS } from '@llmlens/spec'
+import { type IngestReply, LIMITS, type Score, type Span } from '@llmlens/spec'
 import type { Logger } from '../log.ts'
 import type { Pricer } from '../pricing/index.ts'
 import type { Hub } from '../realtime/hub.ts'
@@ -36,7 +36,10 @@ function items(body: Record<string, unknown>, field: 'spans' | 'scores', max: nu
     throw new IngestError(400, `${field} must be an array (actual: ${kindOf(value)})`)
   }
   if (value.length > max) {
-    throw new IngestError(413, `${field} has ${value.length} items; at most ${max} are allowed per request`)
+    throw new IngestError(
+      413,
+      `${field} has ${value.length} items; at most ${max} are allowed per request`,
+    )
   }
   return value
 }
@@ -49,11 +52,17 @@ function items(body: Record<string, unknown>, field: 'spans' | 'scores', max: nu
 export function createIngest({ store, pricer, hub, log }: IngestDeps): Ingest {
   return function ingest(body, receivedMs) {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new IngestError(400, `body must be a JSON object with spans and/or scores (actual: ${kindOf(body)})`)
+      throw new IngestError(
+        400,
+        `body must be a JSON object with spans and/or scores (actual: ${kindOf(body)})`,
+      )
     }
     const envelope = body as Record<string, unknown>
     if (!('spans' in envelope) && !('scores' in envelope)) {
-      throw new IngestError(400, 'body has neither spans nor scores; send {"spans": [...]} and/or {"scores": [...]}')
+      throw new IngestError(
+        400,
+        'body has neither spans nor scores; send {"spans": [...]} and/or {"scores": [...]}',
+      )
     }
     const rawSpans = items(envelope, 'spans', LIMITS.spansPerRequestMax)
     const rawScores = items(envelope, 'scores', LIMITS.scoresPerRequestMax)
@@ -67,27 +76,32 @@ export function createIngest({ store, pricer, hub, log }: IngestDeps): Ingest {
       reply.rejected.push({ index, kind, path: first.path, error })
     }
     const warn = (index: number, kind: 'span' | 'score', warnings: FieldError[]) => {
-      for (const w of warnings) reply.warnings.push({ index, kind, path: w.path, warning: `${w.path} ${w.message}` })
+      for (const w of warnings)
+        reply.warnings.push({ index, kind, path: w.path, warning: `${w.path} ${w.message}` })
     }
 
-    rawSpans.forEach((raw, index) => {
+    for (const [index, raw] of rawSpans.entries()) {
       const path = `spans[${index}]`
       const invalid = validateSpan(raw, path)
-      if (invalid) return reject(index, 'span', invalid)
-      const result = normaliseSpan(raw as Parameters<typeof normaliseSpan>[0], path, pricer)
-      if (!result.ok) return reject(index, 'span', result.errors)
+      const result = invalid ? null : normaliseSpan(raw as Span, path, pricer)
+      if (result === null || !result.ok) {
+        reject(index, 'span', invalid ?? (result as { errors: FieldError[] } | null)?.errors ?? [])
+        continue
+      }
       warn(index, 'span', result.warnings)
       spans.push(result.value)
-    })
-    rawScores.forEach((raw, index) => {
+    }
+    for (const [index, raw] of rawScores.entries()) {
       const path = `scores[${index}]`
       const invalid = validateScore(raw, path)
-      if (invalid) return reject(index, 'score', invalid)
-      const result = normaliseScore(raw as Parameters<typeof normaliseScore>[0], path, receivedMs)
-      if (!result.ok) return reject(index, 'score', result.errors)
+      const result = invalid ? null : normaliseScore(raw as Score, path, receivedMs)
+      if (result === null || !result.ok) {
+        reject(index, 'score', invalid ?? (result as { errors: FieldError[] } | null)?.errors ?? [])
+        continue
+      }
       warn(index, 'score', result.warnings)
       scores.push(result.value)
-    })
+    }
 
     const written = store.write(spans, scores)
     reply.accepted = spans.length + scores.length
@@ -95,7 +109,11 @@ export function createIngest({ store, pricer, hub, log }: IngestDeps): Ingest {
     for (const score of written.newScores) hub.publish('score', score)
 
     if (reply.rejected.length > 0) {
-      log.warn('rejected items', { rejected: reply.rejected.length, accepted: reply.accepted, first: reply.rejected[0]?.error })
+      log.warn('rejected items', {
+        rejected: reply.rejected.length,
+        accepted: reply.accepted,
+        first: reply.rejected[0]?.error,
+      })
     }
     return reply
   }

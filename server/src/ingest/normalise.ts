@@ -16,7 +16,9 @@ import { modelFamily, normaliseModel, normaliseProvider } from './names.ts'
 import { toEpochMs } from './times.ts'
 import type { FieldError } from './validate.ts'
 
-export type Normalised<T> = { ok: true; value: T; warnings: FieldError[] } | { ok: false; errors: FieldError[] }
+export type Normalised<T> =
+  | { ok: true; value: T; warnings: FieldError[] }
+  | { ok: false; errors: FieldError[] }
 
 const CATEGORIES = new Set<string>(ERROR_CATEGORIES)
 const PRICED_KINDS = new Set(['llm', 'embedding'])
@@ -27,14 +29,21 @@ const KNOWN_FIELDS = {
   score: new Set(Object.keys(ScoreSchema.properties)),
 }
 
-function unknownFields(value: object | null | undefined, known: Set<string>, path: string, out: FieldError[]) {
+function unknownFields(
+  value: object | null | undefined,
+  known: Set<string>,
+  path: string,
+  out: FieldError[],
+) {
   if (value === null || value === undefined) return
   for (const key of Object.keys(value)) {
-    if (!known.has(key)) out.push({ path: `${path}.${key}`, message: 'is not a field of the contract; ignored' })
+    if (!known.has(key))
+      out.push({ path: `${path}.${key}`, message: 'is not a field of the contract; ignored' })
   }
 }
 
-const label = (value: string | null | undefined) => (value === undefined || value === '' ? null : value)
+const label = (value: string | null | undefined) =>
+  value === undefined || value === '' ? null : value
 
 /** Serialised content, truncated with a visible marker past the per-field limit. */
 function contentJson(value: unknown, path: string, warnings: FieldError[]): string | null {
@@ -161,8 +170,10 @@ function spanCost(
   timeMs: number,
   pricer: Pricer,
 ): { costUsd: number | null; estimated: boolean } {
-  if (span.costUsd !== undefined && span.costUsd !== null) return { costUsd: span.costUsd, estimated: false }
-  if (model === null || !PRICED_KINDS.has(kind) || !span.usage) return { costUsd: null, estimated: false }
+  if (span.costUsd !== undefined && span.costUsd !== null)
+    return { costUsd: span.costUsd, estimated: false }
+  if (model === null || !PRICED_KINDS.has(kind) || !span.usage)
+    return { costUsd: null, estimated: false }
   const cacheReadTokens = usage.cacheReadTokens ?? 0
   const cacheWriteTokens = usage.cacheWriteTokens ?? 0
   const priced = pricer.price(
@@ -181,7 +192,11 @@ function spanCost(
 }
 
 /** A schema-valid wire score as stored; its id makes a resend a no-op. */
-export function normaliseScore(score: Score, path: string, receivedMs: number): Normalised<StoredScore> {
+export function normaliseScore(
+  score: Score,
+  path: string,
+  receivedMs: number,
+): Normalised<StoredScore> {
   const errors: FieldError[] = []
   const warnings: FieldError[] = []
   const time = score.time === undefined || score.time === null ? receivedMs : toEpochMs(score.time)
@@ -189,7 +204,10 @@ export function normaliseScore(score: Score, path: string, receivedMs: number): 
   const value = score.value ?? null
   const scoreLabel = label(score.label)
   if (value === null && scoreLabel === null) {
-    errors.push({ path: `${path}.value`, message: 'is required: a score needs a value (number) or a label (string)' })
+    errors.push({
+      path: `${path}.value`,
+      message: 'is required: a score needs a value (number) or a label (string)',
+    })
   }
   if (errors.length > 0 || typeof time === 'string') return { ok: false, errors }
   unknownFields(score, KNOWN_FIELDS.score, path, warnings)
@@ -201,6 +219,16 @@ export function normaliseScore(score: Score, path: string, receivedMs: number): 
   return {
     ok: true,
     warnings,
-    value: { id, traceId, spanId, name: score.name, value, label: scoreLabel, source, comment: score.comment ?? null, time },
+    value: {
+      id,
+      traceId,
+      spanId,
+      name: score.name,
+      value,
+      label: scoreLabel,
+      source,
+      comment: score.comment ?? null,
+      time,
+    },
   }
 }

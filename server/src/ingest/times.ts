@@ -1,7 +1,8 @@
 // Epoch milliseconds below this are before March 1973: in practice a client sending seconds.
 const EPOCH_MS_MIN = 1e11
 
-const RFC3339 = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})$/
+const RFC3339 =
+  /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})$/
 
 /**
  * A wire timestamp (epoch ms or RFC 3339, already shape-checked) as epoch milliseconds, keeping
@@ -15,7 +16,8 @@ export function toEpochMs(value: number | string): number | string {
     return value
   }
   const match = RFC3339.exec(value)
-  if (match === null) return `must be epoch milliseconds or an RFC 3339 string (actual: ${JSON.stringify(value)})`
+  if (match === null)
+    return `must be epoch milliseconds or an RFC 3339 string (actual: ${JSON.stringify(value)})`
   const [, date, time, fraction = '', zone] = match
   const wholeMs = Date.parse(`${date}T${time}${zone === 'z' ? 'Z' : zone}`)
   if (Number.isNaN(wholeMs)) return `is not a real date (actual: ${JSON.stringify(value)})`
