@@ -16,15 +16,20 @@ function value(v: string | number | boolean | null): string {
 }
 
 /** One logfmt line per event (`time=… level=… msg=… key=value`), written by `write`. */
-export function createLogger(options: { level?: LogLevel; write?: (line: string) => void } = {}): Logger {
+export function createLogger(
+  options: { level?: LogLevel; write?: (line: string) => void } = {},
+): Logger {
   const minimum = RANK[options.level ?? 'info']
   const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`))
-  const emit = (level: LogLevel) => (msg: string, fields: LogFields = {}) => {
-    if (RANK[level] < minimum) return
-    let line = `time=${new Date().toISOString()} level=${level} msg=${value(msg)}`
-    for (const [key, v] of Object.entries(fields)) if (v !== undefined) line += ` ${key}=${value(v)}`
-    write(line)
-  }
+  const emit =
+    (level: LogLevel) =>
+    (msg: string, fields: LogFields = {}) => {
+      if (RANK[level] < minimum) return
+      let line = `time=${new Date().toISOString()} level=${level} msg=${value(msg)}`
+      for (const [key, v] of Object.entries(fields))
+        if (v !== undefined) line += ` ${key}=${value(v)}`
+      write(line)
+    }
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') }
 }
 

@@ -4,7 +4,9 @@ import { startServer } from './server.ts'
 
 const args = process.argv.slice(2)
 if (args.includes('--help') || args.includes('-h')) {
-  console.log(`llmlens server\n\nEach setting is a flag or an environment variable:\n${CONFIG_HELP}`)
+  console.log(
+    `llmlens server\n\nEach setting is a flag or an environment variable:\n${CONFIG_HELP}`,
+  )
   process.exit(0)
 }
 
@@ -12,7 +14,9 @@ let config: ReturnType<typeof loadConfig>
 try {
   config = loadConfig(process.env, args)
 } catch (error) {
-  console.error(error instanceof ConfigError ? error.message : `llmlens: ${(error as Error).message}`)
+  console.error(
+    error instanceof ConfigError ? error.message : `llmlens: ${(error as Error).message}`,
+  )
   process.exit(2)
 }
 

@@ -28,7 +28,14 @@ export function startServer(config: Config, log: Logger, stream?: StreamOptions)
   const hub = new Hub()
   const ingest = createIngest({ store, pricer, hub, log })
   const app = createApp({
-    store, ingest, hub, log, version: VERSION, apiKeys: config.apiKeys, bodyBytesMax: config.bodyBytesMax, stream,
+    store,
+    ingest,
+    hub,
+    log,
+    version: VERSION,
+    apiKeys: config.apiKeys,
+    bodyBytesMax: config.bodyBytesMax,
+    stream,
   })
   const retention: Retention | null =
     config.retentionDays === null ? null : startRetention(store, config.retentionDays, log)

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { NumberColumn, distribution, quantileSorted } from './quantiles.ts'
+import { distribution, NumberColumn, quantileSorted } from './quantiles.ts'
 
 describe('quantileSorted', () => {
   test('interpolates between closest ranks', () => {
@@ -19,6 +19,12 @@ describe('distribution', () => {
   test('summarises a column in any insertion order, past its first growth', () => {
     const column = new NumberColumn()
     for (let i = 100; i >= 1; i--) column.push(i)
-    expect(distribution(column)).toEqual({ p50: 50.5, p95: 95.05, p99: 99.01, mean: 50.5, max: 100 })
+    expect(distribution(column)).toEqual({
+      p50: 50.5,
+      p95: 95.05,
+      p99: 99.01,
+      mean: 50.5,
+      max: 100,
+    })
   })
 })

@@ -19,7 +19,11 @@ const SETTINGS = {
   db: { env: 'LLMLENS_DB', flag: 'db', default: './data/llmlens.db' },
   store: { env: 'LLMLENS_STORE', flag: 'store', default: 'sqlite' },
   apiKeys: { env: 'LLMLENS_API_KEYS', flag: 'api-keys', default: '' },
-  bodyBytesMax: { env: 'LLMLENS_BODY_MAX_BYTES', flag: 'body-max-bytes', default: String(32 * 1024 * 1024) },
+  bodyBytesMax: {
+    env: 'LLMLENS_BODY_MAX_BYTES',
+    flag: 'body-max-bytes',
+    default: String(32 * 1024 * 1024),
+  },
   retentionDays: { env: 'LLMLENS_RETENTION_DAYS', flag: 'retention-days', default: '' },
   prices: { env: 'LLMLENS_PRICES', flag: 'prices', default: '' },
   logLevel: { env: 'LLMLENS_LOG_LEVEL', flag: 'log-level', default: 'info' },
@@ -42,7 +46,9 @@ export const CONFIG_HELP = Object.values(SETTINGS)
 
 /** True for addresses only this machine can reach. */
 export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host)
+  return (
+    host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host)
+  )
 }
 
 /**
@@ -51,8 +57,15 @@ export function isLoopback(host: string): boolean {
  * allowed, and throws them together so one restart fixes them all.
  */
 export function loadConfig(env: Record<string, string | undefined>, argv: string[]): Config {
-  const options = Object.fromEntries(Object.values(SETTINGS).map((s) => [s.flag, { type: 'string' as const }]))
-  const { values: flags } = parseArgs({ args: argv, options, strict: true, allowPositionals: false })
+  const options = Object.fromEntries(
+    Object.values(SETTINGS).map((s) => [s.flag, { type: 'string' as const }]),
+  )
+  const { values: flags } = parseArgs({
+    args: argv,
+    options,
+    strict: true,
+    allowPositionals: false,
+  })
   const problems: string[] = []
 
   const raw = (setting: Setting) => {
@@ -65,7 +78,9 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     const { value, name } = raw(setting)
     const n = Number(value)
     if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
-      problems.push(`${name}: expected an integer from ${min} to ${max} (actual: ${JSON.stringify(value)})`)
+      problems.push(
+        `${name}: expected an integer from ${min} to ${max} (actual: ${JSON.stringify(value)})`,
+      )
       return Number(SETTINGS[setting].default)
     }
     return n
@@ -74,7 +89,8 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
   const port = integer('port', 0, 65_535)
   const bodyBytesMax = integer('bodyBytesMax', 1024, BODY_BYTES_MAX_CEILING)
   const host = raw('host').value.trim()
-  if (host === '') problems.push(`${raw('host').name}: expected a host name or address (actual: "")`)
+  if (host === '')
+    problems.push(`${raw('host').name}: expected a host name or address (actual: "")`)
 
   const store = raw('store')
   if (store.value !== 'sqlite') {
@@ -89,7 +105,9 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     .filter((key) => key !== '')
   for (const key of apiKeys) {
     if (key.length < 16) {
-      problems.push(`${raw('apiKeys').name}: each key needs at least 16 characters (one has ${key.length})`)
+      problems.push(
+        `${raw('apiKeys').name}: each key needs at least 16 characters (one has ${key.length})`,
+      )
     }
   }
 
@@ -98,13 +116,17 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
   if (retention.value.trim() !== '') {
     const days = Number(retention.value)
     if (!Number.isFinite(days) || days <= 0) {
-      problems.push(`${retention.name}: expected a number of days > 0 (actual: ${JSON.stringify(retention.value)})`)
+      problems.push(
+        `${retention.name}: expected a number of days > 0 (actual: ${JSON.stringify(retention.value)})`,
+      )
     } else retentionDays = days
   }
 
   const logLevel = raw('logLevel')
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel.value)) {
-    problems.push(`${logLevel.name}: expected debug, info, warn or error (actual: ${JSON.stringify(logLevel.value)})`)
+    problems.push(
+      `${logLevel.name}: expected debug, info, warn or error (actual: ${JSON.stringify(logLevel.value)})`,
+    )
   }
 
   if (host !== '' && !isLoopback(host) && apiKeys.length === 0) {

@@ -1,3 +1,4 @@
+import { StoredScoreSchema, StoredSpanSchema } from '@llmlens/spec'
 import type { Hono } from 'hono'
 import type { RowStream, Store, StoredScore, StoredSpan } from '../store/types.ts'
 import { FILTER_PARAMS, GROUP_BY_PARAM, type ParamSpecs, parseQuery, toFilter } from './params.ts'
@@ -64,10 +65,13 @@ const ROWS_PER_CHUNK = 500
 function stream(
   rows: RowStream<object>,
   format: 'ndjson' | 'json' | 'csv',
+  columnNames: readonly string[],
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder()
   const iterator = rows[Symbol.iterator]()
-  let columns: string[] | null = null
+  // The CSV header comes from the row shape, not the first row, so an empty export still has
+  // one and every row has the same columns.
+  const columns = Object.keys(flatten(Object.fromEntries(columnNames.map((name) => [name, null]))))
   let first = true
   return new ReadableStream<Uint8Array>({
     pull(controller) {
@@ -76,6 +80,7 @@ function stream(
         const next = iterator.next()
         if (next.done) {
           if (format === 'json') text += first ? '[]\n' : '\n]\n'
+          if (format === 'csv' && first) text += csvLine(columns)
           if (text !== '') controller.enqueue(encoder.encode(text))
           rows.close()
           controller.close()
@@ -85,10 +90,7 @@ function stream(
         else if (format === 'json') text += `${first ? '[\n' : ',\n'}${JSON.stringify(next.value)}`
         else {
           const flat = flatten(next.value)
-          if (columns === null) {
-            columns = Object.keys(flat)
-            text += csvLine(columns)
-          }
+          if (first) text += csvLine(columns)
           text += csvLine(columns.map((column) => flat[column]))
         }
         first = false
@@ -101,6 +103,17 @@ function stream(
   })
 }
 
+const METRICS_COLUMNS = [
+  'time',
+  'count',
+  'errorCount',
+  'errorRate',
+  'latencyMs',
+  'ttftMs',
+  'usage',
+  'costUsd',
+]
+
 function fromArray<T>(items: T[]): RowStream<T> {
   return Object.assign(items, { close() {} })
 }
@@ -111,13 +124,17 @@ export function exportRoutes(app: Hono, store: Store): void {
     const { kind: _dataset, ...filterParams } = p
     const filter = toFilter(filterParams, Date.now())
     let rows: RowStream<object>
+    let columns: string[]
     if (p.kind === 'spans') {
+      const all = Object.keys(StoredSpanSchema.properties)
+      columns = p.content ? all : all.filter((name) => name !== 'input' && name !== 'output')
       const spans = store.exportSpans(filter)
       const iterate = p.content
         ? spans
         : mapRows(spans, ({ input: _i, output: _o, ...rest }: StoredSpan) => rest)
       rows = iterate
     } else if (p.kind === 'scores') {
+      columns = Object.keys(StoredScoreSchema.properties)
       rows = store.exportScores({
         fromMs: filter.fromMs,
         toMs: filter.toMs,
@@ -125,10 +142,11 @@ export function exportRoutes(app: Hono, store: Store): void {
     } else {
       const stepMs = p.stepMs === 0 ? autoStepMs(filter.toMs - filter.fromMs) : p.stepMs
       const series = store.timeseries({ filter, groupBy: p.groupBy as never, stepMs }).series
+      columns = [...p.groupBy, ...METRICS_COLUMNS]
       rows = fromArray(series.flatMap((s) => s.points.map((point) => ({ ...s.key, ...point }))))
     }
     const name = `llmlens-${p.kind}-${new Date(filter.fromMs).toISOString().slice(0, 10)}.${p.format}`
-    return new Response(stream(rows, p.format), {
+    return new Response(stream(rows, p.format, columns), {
       headers: {
         'content-type': CONTENT_TYPES[p.format],
         'content-disposition': `attachment; filename="${name}"`,

@@ -40,6 +40,19 @@ function isSchema(response: RouteDoc['response']): response is TSchema {
   return !('contentType' in response && 'description' in response && !('type' in response))
 }
 
+/**
+ * A schema as plain JSON without its `$id`s. One schema may embed another twice (a summary holds
+ * Metrics in its total and in each group), and two subschemas with one `$id` make a document
+ * that JSON Schema validators refuse as ambiguous.
+ */
+function withoutIds(schema: TSchema): object {
+  return JSON.parse(JSON.stringify(schema), (key, value) =>
+    key === '$id' && typeof value === 'string' ? undefined : value,
+  )
+}
+
+const ERROR_REPLY = withoutIds(ErrorReplySchema)
+
 /** The OpenAPI 3.1 document, built from the same schemas and parameter specs the routes use. */
 export function openApiDocument(routes: readonly RouteDoc[], version: string): object {
   const paths: Record<string, Record<string, object>> = {}
@@ -61,13 +74,16 @@ export function openApiDocument(routes: readonly RouteDoc[], version: string): o
       })),
     ]
     const ok = isSchema(route.response)
-      ? { description: 'OK', content: { 'application/json': { schema: route.response } } }
+      ? {
+          description: 'OK',
+          content: { 'application/json': { schema: withoutIds(route.response) } },
+        }
       : { description: route.response.description, content: { [route.response.contentType]: {} } }
     const responses: Record<string, object> = { 200: ok }
     for (const status of route.errors) {
       responses[status] = {
         description: STATUS_TEXT[status] ?? 'Error',
-        content: { 'application/json': { schema: ErrorReplySchema } },
+        content: { 'application/json': { schema: ERROR_REPLY } },
       }
     }
     paths[route.path] ??= {}
@@ -78,7 +94,7 @@ export function openApiDocument(routes: readonly RouteDoc[], version: string): o
         ? {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: route.requestBody } },
+              content: { 'application/json': { schema: withoutIds(route.requestBody) } },
             },
           }
         : {}),

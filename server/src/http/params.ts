@@ -1,3 +1,4 @@
+import { parseRfc3339 } from '../ingest/times.ts'
 import { GROUP_DIMENSIONS, type SpanFilter } from '../store/types.ts'
 import { HttpError } from './errors.ts'
 
@@ -26,8 +27,6 @@ type ValueOf<S extends ParamSpec> = S extends { type: 'time' }
 
 export type Params<T extends ParamSpecs> = { [K in keyof T]: ValueOf<T[K]> }
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/
-
 function readOne(name: string, spec: ParamSpec, values: string[] | undefined): unknown {
   const last = values?.[values.length - 1]
   const fail = (allowed: string) =>
@@ -40,9 +39,8 @@ function readOne(name: string, spec: ParamSpec, values: string[] | undefined): u
       if (last === undefined || last === '') return undefined
       const n = Number(last)
       if (Number.isFinite(n) && n >= 0) return n
-      // The pattern admits hour 25 or second 61; Date.parse answers NaN for those.
-      const parsed = RFC3339.test(last) ? Date.parse(last) : Number.NaN
-      if (!Number.isNaN(parsed)) return parsed
+      const parsed = parseRfc3339(last)
+      if (parsed !== null) return parsed
       throw fail('epoch milliseconds or an RFC 3339 time')
     }
     case 'int': {

@@ -37,7 +37,11 @@ const SPANS_PARAMS = {
   ...PAGE,
   sort: { type: 'enum', values: SPAN_SORTS, default: 'startTime', description: 'Sort field' },
   order: { type: 'enum', values: ['desc', 'asc'], default: 'desc', description: 'Sort order' },
-  search: { type: 'string', maxLength: 256, description: 'Substring of name, model or endpoint' },
+  search: {
+    type: 'string',
+    maxLength: 256,
+    description: 'Case-insensitive substring of name, model or endpoint',
+  },
   content: { type: 'bool', default: false, description: 'Include prompts and completions' },
 } as const satisfies ParamSpecs
 

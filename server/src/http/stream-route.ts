@@ -1,3 +1,4 @@
+import { LIMITS } from '@llmlens/spec'
 import type { Hono } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import type { Hub, LiveEvent } from '../realtime/hub.ts'
@@ -13,7 +14,7 @@ export const STREAM_DOCS: RouteDoc[] = [
       contentType: 'text/event-stream',
       description: 'event: span|score|anomaly, data: JSON',
     },
-    errors: [401],
+    errors: [400, 401],
   },
 ]
 
@@ -24,7 +25,12 @@ export interface StreamOptions {
   queueMax: number
 }
 
-export const STREAM_DEFAULTS: StreamOptions = { heartbeatMs: 15_000, queueMax: 10_000 }
+// One ingest request publishes all its spans and scores before a client can read any, so a queue
+// shorter than one request (10,000 spans + 10,000 scores) would drop every client, fast or not.
+export const STREAM_DEFAULTS: StreamOptions = {
+  heartbeatMs: 15_000,
+  queueMax: LIMITS.spansPerRequestMax + LIMITS.scoresPerRequestMax,
+}
 
 /**
  * One SSE connection per client. Events wait in a bounded queue while the socket drains; a
@@ -34,7 +40,6 @@ export const STREAM_DEFAULTS: StreamOptions = { heartbeatMs: 15_000, queueMax: 1
 export function streamRoutes(app: Hono, hub: Hub, options: StreamOptions = STREAM_DEFAULTS): void {
   app.get('/api/v1/stream', (c) => {
     parseQuery(c.req.queries(), {})
-    c.header('cache-control', 'no-store')
     c.header('x-accel-buffering', 'no')
     return streamSSE(c, async (stream) => {
       const queue: LiveEvent[] = []
@@ -51,7 +56,14 @@ export function streamRoutes(app: Hono, hub: Hub, options: StreamOptions = STREA
           wake?.()
           return true
         },
-        close: stop,
+        close() {
+          // Dropped for falling behind: free its queue now and end the response, rather than
+          // waiting for the stalled client to read the event being written.
+          queue.length = 0
+          stop()
+          stream.abort()
+          void stream.close()
+        },
       })
       stream.onAbort(stop)
       const heartbeat = setInterval(() => {

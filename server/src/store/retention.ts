@@ -29,7 +29,11 @@ export function startRetention(store: Store, days: number, log: Logger, now = Da
       if (deleted < ROWS_PER_SLICE) break
       await Bun.sleep(SLICE_PAUSE_MS)
     }
-    if (total > 0) log.info('retention deleted old data', { rows: total, olderThan: new Date(cutoffMs).toISOString() })
+    if (total > 0)
+      log.info('retention deleted old data', {
+        rows: total,
+        olderThan: new Date(cutoffMs).toISOString(),
+      })
     return total
   }
 

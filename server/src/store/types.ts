@@ -1,15 +1,24 @@
 import type {
   ErrorsReport,
-  Score as WireScore,
   ScoresPage,
   SpansPage,
   StoredScore,
   StoredSpan,
   Summary,
   Timeseries,
+  Score as WireScore,
 } from '@llmlens/spec'
 
-export type { ErrorsReport, ScoresPage, SpansPage, StoredScore, StoredSpan, Summary, Timeseries, WireScore }
+export type {
+  ErrorsReport,
+  ScoresPage,
+  SpansPage,
+  StoredScore,
+  StoredSpan,
+  Summary,
+  Timeseries,
+  WireScore,
+}
 
 /** The dimensions a summary or time series can be grouped by. */
 export const GROUP_DIMENSIONS = [

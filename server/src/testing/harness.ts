@@ -9,14 +9,20 @@ import { SqliteStore } from '../store/sqlite/sqlite-store.ts'
 export interface Harness {
   request(path: string, init?: RequestInit): Promise<Response>
   json(path: string, init?: RequestInit): Promise<{ status: number; body: unknown }>
-  post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>
+  post(
+    path: string,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: unknown }>
   store: SqliteStore
   hub: Hub
   log: ReturnType<typeof memoryLogger>
 }
 
 /** A whole server in-process on an in-memory store, driven through `app.request`. */
-export function harness(options: { apiKeys?: string[]; bodyBytesMax?: number; stream?: StreamOptions } = {}): Harness {
+export function harness(
+  options: { apiKeys?: string[]; bodyBytesMax?: number; stream?: StreamOptions } = {},
+): Harness {
   const store = new SqliteStore({ path: ':memory:' })
   const hub = new Hub()
   const log = memoryLogger()

@@ -1,7 +1,14 @@
 import type { Database } from 'bun:sqlite'
 import type { Metrics } from '@llmlens/spec'
-import { NumberColumn, distribution } from '../../analytics/quantiles.ts'
-import type { ErrorsReport, SpanFilter, Summary, SummaryQuery, Timeseries, TimeseriesQuery } from '../types.ts'
+import { distribution, NumberColumn } from '../../analytics/quantiles.ts'
+import type {
+  ErrorsReport,
+  SpanFilter,
+  Summary,
+  SummaryQuery,
+  Timeseries,
+  TimeseriesQuery,
+} from '../types.ts'
 import { rowToSpan, SPAN_SELECT, type SpanRow } from './span-rows.ts'
 import { groupColumns, spanWhere } from './where.ts'
 
@@ -53,9 +60,8 @@ function scoreMetrics(scores: Map<string, ScoreTally>): Metrics['scores'] {
 
 function metrics(acc: Accumulator): Metrics {
   const t = acc.totals.map((value) => (value as number | null) ?? 0)
-  const [count, errorCount, input, output, cacheRead, cacheWrite, reasoning, cost, unpriced] = t as [
-    number, number, number, number, number, number, number, number, number,
-  ]
+  const [count, errorCount, input, output, cacheRead, cacheWrite, reasoning, cost, unpriced] =
+    t as [number, number, number, number, number, number, number, number, number]
   return {
     count,
     errorCount,
@@ -105,7 +111,9 @@ export function summarise(db: Database, query: SummaryQuery): Summary {
   const groupSql = columns.length > 0 ? `GROUP BY ${columns.join(', ')}` : ''
 
   const groups = new Groups(columns.length)
-  for (const row of db.query(`SELECT ${select}${TOTALS} FROM spans s WHERE ${where.sql} ${groupSql}`).values(...where.params)) {
+  for (const row of db
+    .query(`SELECT ${select}${TOTALS} FROM spans s WHERE ${where.sql} ${groupSql}`)
+    .values(...where.params)) {
     if (row[columns.length] === 0) continue
     groups.add(row)
   }
@@ -116,7 +124,9 @@ export function summarise(db: Database, query: SummaryQuery): Summary {
     }
   }
 
-  const samples = db.query(`SELECT ${select}s.duration_ms, s.ttft_ms FROM spans s WHERE ${where.sql}`)
+  const samples = db.query(
+    `SELECT ${select}s.duration_ms, s.ttft_ms FROM spans s WHERE ${where.sql}`,
+  )
   for (const row of samples.values(...where.params)) {
     const acc = groups.get(row)
     const latency = row[columns.length] as number
@@ -130,7 +140,9 @@ export function summarise(db: Database, query: SummaryQuery): Summary {
   }
 
   const errorRows = db
-    .query(`SELECT ${select}s.error_type, COUNT(*) FROM spans s WHERE ${where.sql} AND s.status = 'error' GROUP BY ${[...columns, 's.error_type'].join(', ')}`)
+    .query(
+      `SELECT ${select}s.error_type, COUNT(*) FROM spans s WHERE ${where.sql} AND s.status = 'error' GROUP BY ${[...columns, 's.error_type'].join(', ')}`,
+    )
     .values(...where.params)
   for (const row of errorRows) {
     const type = (row[columns.length] as string | null) ?? 'unknown'
@@ -146,7 +158,7 @@ export function summarise(db: Database, query: SummaryQuery): Summary {
     from: filter.fromMs,
     to: filter.toMs,
     total: metrics(total),
-    groups: [...groups.byKey.values()]
+    groups: (groupBy.length === 0 ? [] : [...groups.byKey.values()])
       .map((acc) => ({ key: keyObject(groupBy, acc.key), ...metrics(acc) }))
       .sort((a, b) => b.count - a.count),
     unpricedModels: unpricedModels(db, filter),
@@ -155,19 +167,32 @@ export function summarise(db: Database, query: SummaryQuery): Summary {
 
 /**
  * Scores of the filtered spans. A score names its span, or only its trace: then it belongs to
- * the trace's root span, the call the user saw.
+ * the trace's root span, the call the user saw. A root is a span whose parent is not stored, as
+ * in a trace; a service called by an uninstrumented gateway has a parent id but no parent here.
  */
-function addScores(db: Database, filter: SpanFilter, columns: string[], groups: Groups, total: Accumulator): void {
+function addScores(
+  db: Database,
+  filter: SpanFilter,
+  columns: string[],
+  groups: Groups,
+  total: Accumulator,
+): void {
   const where = spanWhere(filter)
   const select = columns.length > 0 ? `${columns.join(', ')}, ` : ''
   const groupSql = [...columns, 'sc.name', 'sc.label'].join(', ')
   const sql = `SELECT ${select}sc.name, sc.label, COUNT(*), COUNT(sc.value), SUM(sc.value)
     FROM scores sc JOIN spans s ON s.trace_id = sc.trace_id
-      AND (s.span_id = sc.span_id OR (sc.span_id IS NULL AND s.parent_span_id IS NULL))
+      AND (s.span_id = sc.span_id OR (sc.span_id IS NULL AND (s.parent_span_id IS NULL
+        OR NOT EXISTS (SELECT 1 FROM spans p
+          WHERE p.trace_id = s.trace_id AND p.span_id = s.parent_span_id))))
     WHERE ${where.sql} GROUP BY ${groupSql}`
   for (const row of db.query(sql).values(...where.params)) {
     const [name, label, count, valueCount, valueSum] = row.slice(columns.length) as [
-      string, string | null, number, number, number | null,
+      string,
+      string | null,
+      number,
+      number,
+      number | null,
     ]
     for (const acc of [total, groups.get(row)]) {
       if (acc === undefined) continue
@@ -210,10 +235,14 @@ export function timeseries(db: Database, query: TimeseriesQuery): Timeseries {
   const keySql = keyColumns.join(', ')
 
   const groups = new Groups(keyColumns.length)
-  for (const row of db.query(`SELECT ${keySql}, ${TOTALS} FROM spans s WHERE ${where.sql} GROUP BY ${keySql}`).values(...where.params)) {
+  for (const row of db
+    .query(`SELECT ${keySql}, ${TOTALS} FROM spans s WHERE ${where.sql} GROUP BY ${keySql}`)
+    .values(...where.params)) {
     groups.add(row)
   }
-  for (const row of db.query(`SELECT ${keySql}, s.duration_ms, s.ttft_ms FROM spans s WHERE ${where.sql}`).values(...where.params)) {
+  for (const row of db
+    .query(`SELECT ${keySql}, s.duration_ms, s.ttft_ms FROM spans s WHERE ${where.sql}`)
+    .values(...where.params)) {
     const acc = groups.get(row)
     if (acc === undefined) continue
     acc.latency.push(row[keyColumns.length] as number)
@@ -249,17 +278,24 @@ export function timeseries(db: Database, query: TimeseriesQuery): Timeseries {
 /** Error counts by category and by model, with the most recent failed calls. */
 export function errorsReport(db: Database, filter: SpanFilter, recentLimit: number): ErrorsReport {
   const where = spanWhere(filter)
-  const [total] = db.query(`SELECT COUNT(*) FROM spans s WHERE ${where.sql}`).values(...where.params)
+  const [total] = db
+    .query(`SELECT COUNT(*) FROM spans s WHERE ${where.sql}`)
+    .values(...where.params)
   const byType = db
     .query(
       `SELECT s.error_type, COUNT(*) FROM spans s WHERE ${where.sql} AND s.status = 'error'
        GROUP BY s.error_type ORDER BY COUNT(*) DESC`,
     )
     .values(...where.params)
-    .map(([type, count]) => ({ type: (type as string | null) ?? 'unknown', count: count as number }))
+    .map(([type, count]) => ({
+      type: (type as string | null) ?? 'unknown',
+      count: count as number,
+    }))
 
   const callsByModel = new Map<string | null, number>()
-  for (const [model, count] of db.query(`SELECT s.model, COUNT(*) FROM spans s WHERE ${where.sql} GROUP BY s.model`).values(...where.params)) {
+  for (const [model, count] of db
+    .query(`SELECT s.model, COUNT(*) FROM spans s WHERE ${where.sql} GROUP BY s.model`)
+    .values(...where.params)) {
     callsByModel.set(model as string | null, count as number)
   }
   const byModel = db
@@ -286,7 +322,7 @@ export function errorsReport(db: Database, filter: SpanFilter, recentLimit: numb
   return {
     from: filter.fromMs,
     to: filter.toMs,
-    total: ((total?.[0] as number | undefined) ?? 0),
+    total: (total?.[0] as number | undefined) ?? 0,
     errorCount,
     byType,
     byModel,

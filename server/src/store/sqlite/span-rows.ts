@@ -137,7 +137,8 @@ export function rowToSpan(row: SpanRow): StoredSpan {
     environment: row.environment as string | null,
     release: row.release as string | null,
     tags: row.tags === null ? [] : (JSON.parse(row.tags as string) as string[]),
-    metadata: row.metadata === null ? {} : (JSON.parse(row.metadata as string) as StoredSpan['metadata']),
+    metadata:
+      row.metadata === null ? {} : (JSON.parse(row.metadata as string) as StoredSpan['metadata']),
     input: parseContent(row.input),
     output: parseContent(row.output),
   }

@@ -23,7 +23,14 @@ import type {
 import { errorsReport, summarise, timeseries } from './aggregates.ts'
 import { decodeCursor, encodeCursor } from './cursor.ts'
 import { migrate } from './migrations.ts'
-import { SPAN_COLUMNS, SPAN_SELECT, SPAN_SELECT_WITH_CONTENT, type SpanRow, rowToSpan, spanToRow } from './span-rows.ts'
+import {
+  rowToSpan,
+  SPAN_COLUMNS,
+  SPAN_SELECT,
+  SPAN_SELECT_WITH_CONTENT,
+  type SpanRow,
+  spanToRow,
+} from './span-rows.ts'
 import { type SqlParam, spanWhere } from './where.ts'
 
 export interface SqliteStoreOptions {
@@ -31,7 +38,11 @@ export interface SqliteStoreOptions {
   path: string
 }
 
-const SORT_COLUMNS = { startTime: 's.start_ms', durationMs: 's.duration_ms', costUsd: 'COALESCE(s.cost_usd, -1)' }
+const SORT_COLUMNS = {
+  startTime: 's.start_ms',
+  durationMs: 's.duration_ms',
+  costUsd: 'COALESCE(s.cost_usd, -1)',
+}
 
 /**
  * The embedded store: one writer connection and one reader connection on a WAL database, so an
@@ -51,9 +62,13 @@ export class SqliteStore implements Store {
     this.writer = new Database(options.path, { create: true, strict: true })
     // FULL makes a commit survive power loss, not only a crash of this process: the server
     // acknowledges a batch only after its commit, so the acknowledgement must mean it.
-    this.writer.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000')
+    this.writer.exec(
+      'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000',
+    )
     this.schema = migrate(this.writer)
-    this.reader = memory ? this.writer : new Database(options.path, { readonly: true, strict: true })
+    this.reader = memory
+      ? this.writer
+      : new Database(options.path, { readonly: true, strict: true })
     if (!memory) this.reader.exec('PRAGMA busy_timeout = 5000')
 
     const placeholders = SPAN_COLUMNS.map(() => '?').join(', ')
@@ -82,7 +97,15 @@ export class SqliteStore implements Store {
       }
       for (const s of scores) {
         const { changes } = this.insertScore.run(
-          s.id, s.traceId, s.spanId, s.name, s.value, s.label, s.source, s.comment, s.time,
+          s.id,
+          s.traceId,
+          s.spanId,
+          s.name,
+          s.value,
+          s.label,
+          s.source,
+          s.comment,
+          s.time,
         )
         if (changes > 0) result.newScores.push(s)
       }
@@ -110,7 +133,10 @@ export class SqliteStore implements Store {
     const before = query.order === 'desc' ? '<' : '>'
 
     if (query.search !== null) {
-      clauses.push("(instr(s.name, ?) > 0 OR instr(COALESCE(s.model, ''), ?) > 0 OR instr(COALESCE(s.endpoint, ''), ?) > 0)")
+      clauses.push(
+        "(instr(lower(s.name), lower(?)) > 0 OR instr(lower(COALESCE(s.model, '')), lower(?)) > 0" +
+          " OR instr(lower(COALESCE(s.endpoint, '')), lower(?)) > 0)",
+      )
       params.push(query.search, query.search, query.search)
     }
     if (query.cursor !== null) {
@@ -134,7 +160,8 @@ export class SqliteStore implements Store {
     const last = page[page.length - 1]
     return {
       items: page.map(rowToSpan),
-      nextCursor: rows.length > query.limit && last ? encodeCursor(last.sort_value, last.row_id) : null,
+      nextCursor:
+        rows.length > query.limit && last ? encodeCursor(last.sort_value, last.row_id) : null,
     }
   }
 
@@ -154,7 +181,7 @@ export class SqliteStore implements Store {
     const roots = spans
       .filter((span) => span.parentSpanId === null || !ids.has(span.parentSpanId))
       .map((span) => span.spanId)
-    return { traceId, spans, roots, scores }
+    return { traceId, spans: parentsFirst(spans, roots), roots, scores }
   }
 
   scores(query: ScoreListQuery): ScoresPage {
@@ -175,13 +202,16 @@ export class SqliteStore implements Store {
     const last = page[page.length - 1]
     return {
       items: page.map(rowToScore),
-      nextCursor: rows.length > query.limit && last ? encodeCursor(last.time_ms, last.row_id) : null,
+      nextCursor:
+        rows.length > query.limit && last ? encodeCursor(last.time_ms, last.row_id) : null,
     }
   }
 
   exportSpans(filter: SpanFilter): RowStream<StoredSpan> {
     const where = spanWhere(filter)
-    const statement = this.reader.query(
+    // prepare, not query: query() hands every caller the same cached statement, so two exports
+    // running at once would share one cursor and the second would invalidate the first.
+    const statement = this.reader.prepare(
       `SELECT ${SPAN_SELECT_WITH_CONTENT} FROM spans s
        LEFT JOIN span_contents c ON c.span_rowid = s.rowid
        WHERE ${where.sql} ORDER BY s.start_ms, s.rowid`,
@@ -191,7 +221,9 @@ export class SqliteStore implements Store {
 
   exportScores(query: Omit<ScoreListQuery, 'limit' | 'cursor'>): RowStream<StoredScore> {
     const { sql, params } = scoreWhere(query)
-    const statement = this.reader.query(`SELECT * FROM scores WHERE ${sql} ORDER BY time_ms, rowid`)
+    const statement = this.reader.prepare(
+      `SELECT * FROM scores WHERE ${sql} ORDER BY time_ms, rowid`,
+    )
     return rowStream(statement, params, (row) => rowToScore(row as ScoreRow))
   }
 
@@ -207,9 +239,10 @@ export class SqliteStore implements Store {
         this.writer.run(`DELETE FROM span_contents WHERE span_rowid IN (${list})`)
         deleted += this.writer.run(`DELETE FROM spans WHERE rowid IN (${list})`).changes
       }
+      // Scores get what the spans left of the slice, so one call never deletes more than rowsMax.
       deleted += this.writer.run(
         'DELETE FROM scores WHERE rowid IN (SELECT rowid FROM scores WHERE time_ms < ? LIMIT ?)',
-        [cutoffMs, rowsMax],
+        [cutoffMs, rowsMax - deleted],
       ).changes
     })()
     return deleted
@@ -224,6 +257,38 @@ export class SqliteStore implements Store {
     const rows = this.reader.query(`SELECT * FROM scores ${whereSql}`).all(...params) as ScoreRow[]
     return rows.map(rowToScore)
   }
+}
+
+/**
+ * Spans in start order are not parents first: a child often shares its parent's start
+ * millisecond, and a remote child's clock may run early. Walks each root depth-first instead,
+ * siblings in start order; spans caught in a parent cycle, which no root reaches, come last.
+ */
+function parentsFirst(spans: readonly StoredSpan[], roots: readonly string[]): StoredSpan[] {
+  const byId = new Map(spans.map((span) => [span.spanId, span]))
+  const children = new Map<string, StoredSpan[]>()
+  for (const span of spans) {
+    if (span.parentSpanId === null || !byId.has(span.parentSpanId)) continue
+    const siblings = children.get(span.parentSpanId)
+    if (siblings === undefined) children.set(span.parentSpanId, [span])
+    else siblings.push(span)
+  }
+
+  const ordered: StoredSpan[] = []
+  const seen = new Set<string>()
+  // An explicit stack, not recursion: an agent loop can nest spans thousands deep.
+  const stack = roots.map((id) => byId.get(id) as StoredSpan).reverse()
+  while (stack.length > 0) {
+    const span = stack.pop() as StoredSpan
+    if (seen.has(span.spanId)) continue
+    seen.add(span.spanId)
+    ordered.push(span)
+    const below = children.get(span.spanId) ?? []
+    for (let i = below.length - 1; i >= 0; i--) stack.push(below[i] as StoredSpan)
+  }
+
+  for (const span of spans) if (!seen.has(span.spanId)) ordered.push(span)
+  return ordered
 }
 
 interface ScoreRow {
@@ -252,14 +317,20 @@ function rowToScore(row: ScoreRow): StoredScore {
   }
 }
 
-function scoreWhere(query: Omit<ScoreListQuery, 'limit' | 'cursor'>): { sql: string; params: SqlParam[] } {
+function scoreWhere(query: Omit<ScoreListQuery, 'limit' | 'cursor'>): {
+  sql: string
+  params: SqlParam[]
+} {
   const clauses = ['time_ms >= ?', 'time_ms < ?']
   const params: SqlParam[] = [query.fromMs, query.toMs]
   if (query.traceId !== undefined) {
     clauses.push('trace_id = ?')
     params.push(query.traceId)
   }
-  for (const [column, values] of [['name', query.name], ['source', query.source]] as const) {
+  for (const [column, values] of [
+    ['name', query.name],
+    ['source', query.source],
+  ] as const) {
     if (values === undefined || values.length === 0) continue
     clauses.push(`${column} IN (${values.map(() => '?').join(', ')})`)
     params.push(...values)
@@ -268,7 +339,11 @@ function scoreWhere(query: Omit<ScoreListQuery, 'limit' | 'cursor'>): { sql: str
 }
 
 /** Rows of a statement one at a time; close() stops early and releases the statement. */
-function rowStream<T>(statement: Statement, params: SqlParam[], map: (row: unknown) => T): RowStream<T> {
+function rowStream<T>(
+  statement: Statement,
+  params: SqlParam[],
+  map: (row: unknown) => T,
+): RowStream<T> {
   const rows = statement.iterate(...params) as IterableIterator<unknown>
   let closed = false
   return {
