@@ -2,13 +2,18 @@ import { Hono } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
 import type { Ingest } from '../ingest/ingest.ts'
 import type { Logger } from '../log.ts'
+import { Admission } from '../otlp/admission.ts'
+import { defaultAdmission, type OtlpAdmissionOptions } from '../otlp/limits.ts'
 import type { Hub } from '../realtime/hub.ts'
 import type { Store } from '../store/types.ts'
 import { requireApiKey } from './auth.ts'
 import { errorHandler } from './errors.ts'
 import { EXPORT_DOCS, exportRoutes } from './export-route.ts'
+import { GENAI_METRICS_DOCS, genAiMetricsRoutes } from './genai-metrics-route.ts'
 import { INGEST_DOCS, ingestRoutes } from './ingest-route.ts'
 import { openApiDocument } from './openapi.ts'
+import { OTLP_DOCS, otlpRoutes } from './otlp-routes.ts'
+import { PROMETHEUS_DOCS, prometheusRoutes } from './prometheus-route.ts'
 import { READ_DOCS, readRoutes } from './read-routes.ts'
 import { STREAM_DEFAULTS, STREAM_DOCS, type StreamOptions, streamRoutes } from './stream-route.ts'
 
@@ -21,9 +26,19 @@ export interface AppDeps {
   bodyBytesMax: number
   version: string
   stream?: StreamOptions
+  /** Overload limits of the OTLP routes; defaults from `defaultAdmission(bodyBytesMax)`. */
+  otlp?: Partial<OtlpAdmissionOptions>
 }
 
-export const ROUTE_DOCS = [...INGEST_DOCS, ...READ_DOCS, ...EXPORT_DOCS, ...STREAM_DOCS]
+export const ROUTE_DOCS = [
+  ...INGEST_DOCS,
+  ...READ_DOCS,
+  ...GENAI_METRICS_DOCS,
+  ...EXPORT_DOCS,
+  ...STREAM_DOCS,
+  ...OTLP_DOCS,
+  ...PROMETHEUS_DOCS,
+]
 
 /** The HTTP face of the server: routes parse and reply; the work happens in the deps. */
 export function createApp(deps: AppDeps): Hono {
@@ -41,5 +56,10 @@ export function createApp(deps: AppDeps): Hono {
   readRoutes(app, deps.store)
   exportRoutes(app, deps.store)
   streamRoutes(app, deps.hub, deps.stream ?? STREAM_DEFAULTS)
+  genAiMetricsRoutes(app, deps.store)
+
+  const admission = new Admission({ ...defaultAdmission(deps.bodyBytesMax), ...deps.otlp })
+  otlpRoutes(app, { ...deps, admission })
+  prometheusRoutes(app, deps.ingest.llmMetrics, deps.apiKeys)
   return app
 }

@@ -978,18 +978,25 @@ describe('API keys', () => {
 
   test('every /api/v1 route answers 401 without a key or with a wrong one', async () => {
     const h = harness({ apiKeys: [KEY] })
+    // OTLP routes answer in the OTLP Status shape, 16 being UNAUTHENTICATED.
+    const errorBody = (path: string, message: string) =>
+      path.startsWith('/v1/') ? { code: 16, message } : { error: message }
     for (const route of ROUTES) {
       expect([route.path, await call(h, route, {})]).toEqual([
         route.path,
         {
           status: 401,
-          body: { error: 'missing API key: send Authorization: Bearer <key>' },
+          body: errorBody(route.path, 'missing API key: send Authorization: Bearer <key>'),
           wwwAuthenticate: 'Bearer',
         },
       ])
       expect([route.path, await call(h, route, bearer('k-0123456789abcdeX'))]).toEqual([
         route.path,
-        { status: 401, body: { error: 'invalid API key' }, wwwAuthenticate: 'Bearer' },
+        {
+          status: 401,
+          body: errorBody(route.path, 'invalid API key'),
+          wwwAuthenticate: 'Bearer',
+        },
       ])
     }
     expect(h.store.trace(traceId(1))).toBeNull()

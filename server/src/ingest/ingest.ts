@@ -1,6 +1,8 @@
 import { type IngestReply, LIMITS, type Score, type Span } from '@llmlens/spec'
 import type { Logger } from '../log.ts'
+import { OTLP_LIMITS } from '../otlp/limits.ts'
 import type { Pricer } from '../pricing/index.ts'
+import { LlmMetrics } from '../prometheus/llm-metrics.ts'
 import type { Hub } from '../realtime/hub.ts'
 import type { NewSpan, Store, StoredScore } from '../store/types.ts'
 import { normaliseScore, normaliseSpan } from './normalise.ts'
@@ -21,9 +23,21 @@ export interface IngestDeps {
   pricer: Pricer
   hub: Hub
   log: Logger
+  /** Told of every newly stored span for GET /metrics; a fresh set of metrics by default. */
+  llmMetrics?: LlmMetrics
 }
 
-export type Ingest = (body: unknown, receivedMs: number) => IngestReply
+export interface Ingest {
+  /** A native request body: `{ spans, scores }`. */
+  (body: unknown, receivedMs: number): IngestReply
+  /**
+   * Spans already in the wire shape, as the OTLP layer decodes them: the same validation,
+   * normalisation, store and live feed, without the envelope. The caller keeps each call to at
+   * most LIMITS.spansPerRequestMax spans, since one call is one transaction.
+   */
+  spans(spans: readonly unknown[], receivedMs: number): IngestReply
+  readonly llmMetrics: LlmMetrics
+}
 
 function kindOf(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value
@@ -49,24 +63,14 @@ function items(body: Record<string, unknown>, field: 'spans' | 'scores', max: nu
  * one bad item never sinks its batch, commit the good ones in one transaction, then announce
  * them live. Throws IngestError for a body that is not an ingest request at all.
  */
-export function createIngest({ store, pricer, hub, log }: IngestDeps): Ingest {
-  return function ingest(body, receivedMs) {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new IngestError(
-        400,
-        `body must be a JSON object with spans and/or scores (actual: ${kindOf(body)})`,
-      )
-    }
-    const envelope = body as Record<string, unknown>
-    if (!('spans' in envelope) && !('scores' in envelope)) {
-      throw new IngestError(
-        400,
-        'body has neither spans nor scores; send {"spans": [...]} and/or {"scores": [...]}',
-      )
-    }
-    const rawSpans = items(envelope, 'spans', LIMITS.spansPerRequestMax)
-    const rawScores = items(envelope, 'scores', LIMITS.scoresPerRequestMax)
+export function createIngest({ store, pricer, hub, log, llmMetrics }: IngestDeps): Ingest {
+  const metrics = llmMetrics ?? new LlmMetrics({ seriesMax: OTLP_LIMITS.prometheusSeriesMax })
 
+  function process(
+    rawSpans: readonly unknown[],
+    rawScores: readonly unknown[],
+    receivedMs: number,
+  ): IngestReply {
     const reply: IngestReply = { accepted: 0, rejected: [], warnings: [] }
     const spans: NewSpan[] = []
     const scores: StoredScore[] = []
@@ -105,6 +109,7 @@ export function createIngest({ store, pricer, hub, log }: IngestDeps): Ingest {
 
     const written = store.write(spans, scores)
     reply.accepted = spans.length + scores.length
+    metrics.observe(written.newSpans)
     for (const span of written.newSpans) hub.publish('span', liveSpan(span))
     for (const score of written.newScores) hub.publish('score', score)
 
@@ -117,6 +122,30 @@ export function createIngest({ store, pricer, hub, log }: IngestDeps): Ingest {
     }
     return reply
   }
+
+  function ingest(body: unknown, receivedMs: number): IngestReply {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new IngestError(
+        400,
+        `body must be a JSON object with spans and/or scores (actual: ${kindOf(body)})`,
+      )
+    }
+    const envelope = body as Record<string, unknown>
+    if (!('spans' in envelope) && !('scores' in envelope)) {
+      throw new IngestError(
+        400,
+        'body has neither spans nor scores; send {"spans": [...]} and/or {"scores": [...]}',
+      )
+    }
+    const rawSpans = items(envelope, 'spans', LIMITS.spansPerRequestMax)
+    const rawScores = items(envelope, 'scores', LIMITS.scoresPerRequestMax)
+    return process(rawSpans, rawScores, receivedMs)
+  }
+
+  return Object.assign(ingest, {
+    spans: (spans: readonly unknown[], receivedMs: number) => process(spans, [], receivedMs),
+    llmMetrics: metrics,
+  })
 }
 
 /** What live clients get: the span without its prompt and completion, which lists never show. */

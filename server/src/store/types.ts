@@ -101,6 +101,57 @@ export interface WriteResult {
 /** Rows streamed out by an export, one object at a time. */
 export type RowStream<T> = Iterable<T> & { close(): void }
 
+/** A span by its identity. */
+export interface SpanKey {
+  traceId: string
+  spanId: string
+}
+
+/** A stored span's prompt and completion, as the JSON text the store keeps. */
+export interface SpanContent extends SpanKey {
+  input: string | null
+  output: string | null
+}
+
+/**
+ * Content that arrived before its span (an OTLP log event), kept until the span comes. The store
+ * holds `body` as opaque text; `seq` is its position among the pieces parked with it.
+ */
+export interface ParkedContent extends SpanKey {
+  seq: number
+  body: string
+  receivedMs: number
+}
+
+/** One histogram data point of an OTLP GenAI metric, with the labels llmlens groups by. */
+export interface GenAiMetricPoint {
+  metric: string
+  /** The point's identity among the metric's series: its attributes and service, as JSON. */
+  series: string
+  service: string | null
+  operation: string | null
+  provider: string | null
+  model: string | null
+  tokenType: string | null
+  errorType: string | null
+  /** OTLP AggregationTemporality: 1 delta, 2 cumulative. */
+  temporality: number
+  startMs: number
+  timeMs: number
+  count: number
+  sum: number | null
+  min: number | null
+  max: number | null
+  explicitBounds: number[]
+  bucketCounts: number[]
+}
+
+export interface GenAiMetricQuery {
+  metric: string
+  fromMs: number
+  toMs: number
+}
+
 /**
  * Where spans and scores live. SQLite implements it today; a ClickHouse store will later.
  * A write returns only after the data is durably committed.
@@ -117,5 +168,25 @@ export interface Store {
   exportScores(query: Omit<ScoreListQuery, 'limit' | 'cursor'>): RowStream<StoredScore>
   /** Deletes up to `rowsMax` rows older than the cutoff; returns how many went. */
   deleteOlderThan(cutoffMs: number, rowsMax: number): number
+  /** The stored content of those spans that exist; absent spans are left out. */
+  spanContents(keys: readonly SpanKey[]): SpanContent[]
+  /**
+   * In one transaction: replaces the content of existing spans, parks content for spans not yet
+   * stored, and drops parked content received before `parkedBeforeMs`.
+   */
+  writeContents(
+    contents: readonly SpanContent[],
+    parked: readonly ParkedContent[],
+    parkedBeforeMs: number,
+  ): void
+  /** Removes and returns the content parked for these spans, in the order it was parked. */
+  takeParkedContents(keys: readonly SpanKey[]): ParkedContent[]
+  /** Stores metric points; a resent point (same metric, series and times) is ignored. */
+  writeGenAiMetricPoints(points: readonly GenAiMetricPoint[]): number
+  /**
+   * The points of a metric with a time in [fromMs, toMs), and for each cumulative series the
+   * last point before fromMs, which a window's total is measured from.
+   */
+  genAiMetricPoints(query: GenAiMetricQuery): GenAiMetricPoint[]
   close(): void
 }

@@ -68,6 +68,42 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX scores_by_trace ON scores (trace_id, span_id);
   CREATE INDEX scores_by_time ON scores (time_ms);
   `,
+  // 2: OTLP. Content events that arrive before their span wait in parked_contents; the GenAI
+  // histograms of apps that send only metrics live in genai_metric_points, one row per exported
+  // data point, unique on (metric, series, start, time) so that a resent export is a no-op.
+  `
+  CREATE TABLE parked_contents (
+    trace_id TEXT NOT NULL,
+    span_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    received_ms REAL NOT NULL
+  );
+  CREATE INDEX parked_contents_by_span ON parked_contents (trace_id, span_id);
+  CREATE INDEX parked_contents_by_time ON parked_contents (received_ms);
+  CREATE TABLE genai_metric_points (
+    metric TEXT NOT NULL,
+    series TEXT NOT NULL,
+    service TEXT,
+    operation TEXT,
+    provider TEXT,
+    model TEXT,
+    token_type TEXT,
+    error_type TEXT,
+    temporality INTEGER NOT NULL,
+    start_ms REAL NOT NULL,
+    time_ms REAL NOT NULL,
+    count INTEGER NOT NULL,
+    sum REAL,
+    min REAL,
+    max REAL,
+    explicit_bounds TEXT NOT NULL,
+    bucket_counts TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX genai_metric_points_by_id
+    ON genai_metric_points (metric, series, start_ms, time_ms);
+  CREATE INDEX genai_metric_points_by_time ON genai_metric_points (metric, time_ms);
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { NewSpan, StoredScore, StoredSpan } from '../types.ts'
+import { SCHEMA_VERSION } from './migrations.ts'
 import { SqliteStore } from './sqlite-store.ts'
 
 const DAY_MS = 86_400_000
@@ -248,7 +249,7 @@ describe('SqliteStore.deleteOlderThan', () => {
 })
 
 describe('schema migrations', () => {
-  test('a new file is created, put in WAL mode and migrated once to version 1', () => {
+  test('a new file is created, put in WAL mode and migrated once to the latest version', () => {
     const path = dbFile()
 
     const created = new SqliteStore({ path })
@@ -256,11 +257,11 @@ describe('schema migrations', () => {
     created.close()
     const reopened = new SqliteStore({ path })
 
-    expect(created.schema).toEqual({ from: 0, to: 1 })
-    expect(reopened.schema).toEqual({ from: 1, to: 1 })
+    expect(created.schema).toEqual({ from: 0, to: SCHEMA_VERSION })
+    expect(reopened.schema).toEqual({ from: SCHEMA_VERSION, to: SCHEMA_VERSION })
     expect(reopened.trace(newSpan(1, T).traceId)?.spans.length).toBe(1)
     const db = new Database(path, { readonly: true })
-    expect(db.query('PRAGMA user_version').get()).toEqual({ user_version: 1 })
+    expect(db.query('PRAGMA user_version').get()).toEqual({ user_version: SCHEMA_VERSION })
     expect(db.query('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' })
     db.close()
     reopened.close()
@@ -270,11 +271,12 @@ describe('schema migrations', () => {
     const path = dbFile()
     new SqliteStore({ path }).close()
     const db = new Database(path)
-    db.exec('PRAGMA user_version = 2')
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`)
     db.close()
 
     expect(() => new SqliteStore({ path })).toThrow(
-      'database schema version 2 is newer than this llmlens understands (1); ' +
+      `database schema version ${SCHEMA_VERSION + 1} is newer than this llmlens understands ` +
+        `(${SCHEMA_VERSION}); ` +
         'upgrade llmlens or point LLMLENS_DB at another file',
     )
   })

@@ -3,11 +3,16 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type {
   ErrorsReport,
+  GenAiMetricPoint,
+  GenAiMetricQuery,
   NewSpan,
+  ParkedContent,
   RowStream,
   ScoreListQuery,
   ScoresPage,
+  SpanContent,
   SpanFilter,
+  SpanKey,
   SpanListQuery,
   SpansPage,
   Store,
@@ -23,6 +28,7 @@ import type {
 import { errorsReport, summarise, timeseries } from './aggregates.ts'
 import { decodeCursor, encodeCursor } from './cursor.ts'
 import { migrate } from './migrations.ts'
+import { OtlpTables } from './otlp-tables.ts'
 import {
   rowToSpan,
   SPAN_COLUMNS,
@@ -54,6 +60,7 @@ export class SqliteStore implements Store {
   private readonly insertSpan: Statement
   private readonly insertContent: Statement
   private readonly insertScore: Statement
+  private readonly otlp: OtlpTables
   readonly schema: { from: number; to: number }
 
   constructor(options: SqliteStoreOptions) {
@@ -82,6 +89,7 @@ export class SqliteStore implements Store {
       `INSERT OR IGNORE INTO scores (id, trace_id, span_id, name, value, label, source, comment, time_ms)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
+    this.otlp = new OtlpTables(this.writer, this.reader)
   }
 
   write(spans: readonly NewSpan[], scores: readonly StoredScore[]): WriteResult {
@@ -246,6 +254,30 @@ export class SqliteStore implements Store {
       ).changes
     })()
     return deleted
+  }
+
+  spanContents(keys: readonly SpanKey[]): SpanContent[] {
+    return this.otlp.spanContents(keys)
+  }
+
+  writeContents(
+    contents: readonly SpanContent[],
+    parked: readonly ParkedContent[],
+    parkedBeforeMs: number,
+  ): void {
+    this.otlp.writeContents(contents, parked, parkedBeforeMs)
+  }
+
+  takeParkedContents(keys: readonly SpanKey[]): ParkedContent[] {
+    return this.otlp.takeParkedContents(keys)
+  }
+
+  writeGenAiMetricPoints(points: readonly GenAiMetricPoint[]): number {
+    return this.otlp.writeGenAiMetricPoints(points)
+  }
+
+  genAiMetricPoints(query: GenAiMetricQuery): GenAiMetricPoint[] {
+    return this.otlp.genAiMetricPoints(query)
   }
 
   close(): void {
