@@ -1,5 +1,8 @@
+import type { AnalyticsPoint } from './analytics-bench.ts'
 import type { Breakdown } from './breakdown.ts'
 import type { IngestRun, Throughput } from './ingest-bench.ts'
+import { OTLP_TARGET_SPANS_PER_SECOND, type OtlpRun } from './otlp-bench.ts'
+import type { SdkOverheadResult } from './sdk-overhead.ts'
 import type { SseResult } from './sse-bench.ts'
 import { count, ms, ratio, sum } from './stats.ts'
 import type { SummaryPoint } from './summary-bench.ts'
@@ -8,6 +11,9 @@ export interface Results {
   ingest?: IngestRun[]
   summary?: SummaryPoint[]
   sse?: SseResult
+  analytics?: AnalyticsPoint[]
+  otlp?: OtlpRun[]
+  sdk?: SdkOverheadResult
 }
 
 /**
@@ -105,6 +111,43 @@ function sseRows(sse: SseResult): string[][] {
   ])
 }
 
+function otlpRows(runs: readonly OtlpRun[]): string[][] {
+  return runs.map((run) => {
+    const { otlpProtobuf, native, batchSize } = run
+    const met = otlpProtobuf.spansPerSecond >= OTLP_TARGET_SPANS_PER_SECOND
+    return [
+      `OTLP/HTTP protobuf ingest, batch ${batchSize} (${count(otlpProtobuf.spans)} spans, ` +
+        `${run.concurrency} in flight)`,
+      rate(otlpProtobuf.spansPerSecond),
+      `native JSON ingest: ${rate(native.spansPerSecond)}`,
+      ratio(otlpProtobuf.spansPerSecond, native.spansPerSecond),
+      `≥ ${count(OTLP_TARGET_SPANS_PER_SECOND)} spans/s: ${met ? 'met' : 'NOT met'}`,
+    ]
+  })
+}
+
+function analyticsRows(points: readonly AnalyticsPoint[]): string[][] {
+  return points.flatMap((point) => {
+    const stored = `${count(point.spans)} spans stored`
+    return [
+      [
+        `anomalies over 24 h, ${stored} (${count(point.anomaliesSpansInRange)} in range, median of ${point.runs})`,
+        ms(point.anomaliesMsMedian),
+        `summary over the same 24 h: ${ms(point.summaryDayMsMedian)}`,
+        ratio(point.anomaliesMsMedian, point.summaryDayMsMedian),
+        '',
+      ],
+      [
+        `compare over 1 h, two models, ${stored} (${count(point.compareSpansInArms)} in the arms)`,
+        ms(point.compareMsMedian),
+        `summary over the same hour: ${ms(point.summaryHourMsMedian)}`,
+        ratio(point.compareMsMedian, point.summaryHourMsMedian),
+        '',
+      ],
+    ]
+  })
+}
+
 /** Milliseconds one batch took in a throughput run: its run time over its batches. */
 const msPerBatch = (run: IngestRun, throughput: Throughput) =>
   (run.batchSize / throughput.spansPerSecond) * 1000
@@ -141,6 +184,8 @@ export function renderReport(results: Results): string {
     ...ingestRows(results.ingest ?? []),
     ...summaryRows(results.summary ?? []),
     ...(results.sse === undefined ? [] : sseRows(results.sse)),
+    ...analyticsRows(results.analytics ?? []),
+    ...otlpRows(results.otlp ?? []),
   ]
   const parts = [
     markdownTable(['benchmark', 'result', 'baseline (same run)', 'ratio', 'target'], rows),

@@ -3,14 +3,18 @@ import { availableParallelism } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { runAnalyticsBench } from './analytics-bench.ts'
 import { type IngestRun, ingestRun } from './ingest-bench.ts'
+import { runOtlpBench } from './otlp-bench.ts'
+import { runPythonOverhead } from './python-overhead.ts'
 import { type Results, renderReport } from './report.ts'
+import { renderSdkOverhead, runSdkOverheadBench } from './sdk-overhead.ts'
 import { runSseBench } from './sse-bench.ts'
 import { runSummaryBench } from './summary-bench.ts'
 import { progress, withTempDir } from './temp.ts'
 import { prepareWorkload } from './workload.ts'
 
-const SECTIONS = ['ingest', 'summary', 'sse'] as const
+const SECTIONS = ['ingest', 'summary', 'sse', 'otlp', 'analytics', 'sdk', 'python'] as const
 type Section = (typeof SECTIONS)[number]
 
 /**
@@ -30,7 +34,11 @@ const PLANS = {
     summarySizes: [100_000, 1_000_000],
     summaryRuns: 5,
     ssePosts: 300,
+    analyticsSizes: [100_000, 1_000_000],
+    analyticsRuns: 3,
+    sdkPairs: 5_000,
     sseGapMs: 5,
+    otlp: { batchSize: 1000, spans: 100_000 },
   },
   quick: {
     ingest: [
@@ -42,7 +50,11 @@ const PLANS = {
     summarySizes: [10_000, 50_000],
     summaryRuns: 3,
     ssePosts: 50,
+    analyticsSizes: [10_000, 50_000],
+    analyticsRuns: 2,
+    sdkPairs: 200,
     sseGapMs: 2,
+    otlp: { batchSize: 1000, spans: 5_000 },
   },
 }
 type Plan = (typeof PLANS)[keyof typeof PLANS]
@@ -104,11 +116,38 @@ async function main(): Promise<void> {
         SEED,
       )
     }
+    if (sections.includes('analytics')) {
+      progress(
+        `analytics: anomalies over 24 h and compare over 1 h at ${plan.analyticsSizes.join(', ')} spans`,
+      )
+      results.analytics = await runAnalyticsBench(
+        dir,
+        plan.analyticsSizes,
+        plan.analyticsRuns,
+        SEED,
+      )
+    }
     if (sections.includes('sse')) {
       progress(`sse: ${plan.ssePosts} single-span POSTs with one live client`)
       results.sse = await runSseBench(join(dir, 'sse.db'), plan.ssePosts, plan.sseGapMs, SEED)
     }
+    if (sections.includes('otlp')) {
+      const { batchSize, spans } = plan.otlp
+      progress(`otlp: ${spans} spans in protobuf batches of ${batchSize}, and natively`)
+      results.otlp = [await runOtlpBench(dir, batchSize, spans, plan.concurrency, SEED)]
+    }
   })
+  // The SDK tables have columns of their own, so they follow the main report as they are.
+  const sdkTables: string[] = []
+  if (sections.includes('sdk')) {
+    progress(`sdk: ${plan.sdkPairs} interleaved plain and observed calls per row (TypeScript)`)
+    results.sdk = await runSdkOverheadBench(plan.sdkPairs)
+    sdkTables.push(renderSdkOverhead(results.sdk))
+  }
+  if (sections.includes('python')) {
+    progress(`python: ${plan.sdkPairs} interleaved plain and observed calls per row (Python)`)
+    sdkTables.push(await runPythonOverhead(plan.sdkPairs))
+  }
 
   const finishedAt = new Date()
   const machine = {
@@ -132,7 +171,8 @@ async function main(): Promise<void> {
   const took = `${record.seconds.toFixed(0)} s`
   const where = `Bun ${machine.bun}, ${machine.cores} cores`
   const header = `llmlens bench, ${record.mode}, ${where}, ${took}`
-  process.stdout.write(`${header}\n\n${renderReport(results)}\n`)
+  const report = [renderReport(results), ...sdkTables].join('\n\n')
+  process.stdout.write(`${header}\n\n${report}\n`)
   progress(`wrote ${RESULTS_PATH}`)
 }
 

@@ -29,6 +29,16 @@ try {
   process.exit(1)
 }
 
+server.grpc.catch(async (error: Error) => {
+  log.error('llmlens could not start OTLP/gRPC', {
+    port: config.grpcPort,
+    error: error.message,
+    fix: 'free the port or set LLMLENS_GRPC_PORT to another (empty turns gRPC off)',
+  })
+  await server.stop()
+  process.exit(1)
+})
+
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
     log.info('stopping', { signal })

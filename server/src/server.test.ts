@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadIngestVectors } from '@llmlens/spec'
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc'
+import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace'
 
 const MAIN = join(import.meta.dir, 'main.ts')
 const dirs: string[] = []
@@ -39,7 +41,7 @@ async function startProcess(env: Record<string, string>) {
           log += new TextDecoder().decode(next.value)
         }
       })()
-      return { child, url: match[1] as string, logs: () => rest }
+      return { child, url: match[1] as string, logs: () => rest, logSoFar: () => log }
     }
   }
 }
@@ -139,6 +141,28 @@ describe('the server process', () => {
     expect(logs).toContain('msg="llmlens stopped"')
     // Either the batch was acknowledged whole, or the connection was refused before it began.
     if ('accepted' in reply) expect(reply).toMatchObject({ accepted: 2000 })
+  })
+
+  test('with LLMLENS_GRPC_PORT, OTLP/gRPC exports are stored like OTLP/HTTP ones', async () => {
+    const server = await startProcess({ LLMLENS_DB: tempDb(), LLMLENS_GRPC_PORT: '0' })
+    let port: string | undefined
+    while (port === undefined && server.child.exitCode === null) {
+      port = /msg="OTLP\/gRPC listening" port=(\d+)/.exec(server.logSoFar())?.[1]
+      await Bun.sleep(20)
+    }
+    const exporter = new OTLPTraceExporter({ url: `http://127.0.0.1:${port}` })
+    const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] })
+    const span = provider.getTracer('t').startSpan('chat gpt-4o', {
+      attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o' },
+    })
+    span.end()
+    await provider.shutdown()
+
+    const trace = await fetch(`${server.url}/api/v1/traces/${span.spanContext().traceId}`)
+    expect(trace.status).toBe(200)
+    expect(((await trace.json()) as { spans: { model: string }[] }).spans[0]?.model).toBe('gpt-4o')
+    server.child.kill('SIGTERM')
+    expect(await server.logs()).toContain('msg="llmlens stopped"')
   })
 
   test('refuses to start on a public address without API keys, and says why', async () => {

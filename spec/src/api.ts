@@ -112,6 +112,12 @@ export const MetricsSchema = Type.Object(
   { $id: 'Metrics' },
 )
 
+const percentileMethod = Type.Union([Type.Literal('exact'), Type.Literal('sketch')], {
+  description:
+    'exact: from every span in range; sketch: from per-minute and per-hour rollups, within 1% ' +
+    'of the exact value, used when more spans are in range than an exact read handles quickly',
+})
+
 const groupKey = Type.Record(Type.String(), maybeText, {
   description: 'The value of each groupBy dimension for this group',
 })
@@ -125,6 +131,7 @@ export const SummarySchema = Type.Object(
     unpricedModels: Type.Array(
       Type.Object({ provider: maybeText, model: text, count: Type.Integer() }),
     ),
+    percentiles: percentileMethod,
   },
   { $id: 'Summary' },
 )
@@ -146,6 +153,7 @@ export const TimeseriesSchema = Type.Object(
     to: Type.Number(),
     stepMs: Type.Integer(),
     series: Type.Array(Type.Object({ key: groupKey, points: Type.Array(bucketMetrics) })),
+    percentiles: percentileMethod,
   },
   { $id: 'Timeseries' },
 )

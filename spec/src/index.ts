@@ -1,3 +1,4 @@
+export * from './analytics-api.ts'
 export * from './api.ts'
 export * from './enums.ts'
 export * from './ingest.ts'

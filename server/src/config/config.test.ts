@@ -22,6 +22,9 @@ describe('loadConfig', () => {
       retentionDays: null,
       pricesPath: null,
       logLevel: 'info',
+      alertsPath: null,
+      webhookAllow: [],
+      grpcPort: null,
     })
   })
 
@@ -74,5 +77,35 @@ describe('isLoopback', () => {
   test('knows the loopback range', () => {
     expect(['127.0.0.1', '127.1.2.3', 'localhost', '::1'].every(isLoopback)).toBe(true)
     expect(['0.0.0.0', '10.0.0.1', '::', 'example.org'].some(isLoopback)).toBe(false)
+  })
+})
+
+describe('alerts settings', () => {
+  test('LLMLENS_ALERTS and LLMLENS_WEBHOOK_ALLOW are read, each also a flag', () => {
+    const config = loadConfig(
+      { LLMLENS_ALERTS: './alerts.json', LLMLENS_WEBHOOK_ALLOW: 'hooks.slack.com, *.example.com' },
+      ['--webhook-allow', '127.0.0.1:9000'],
+    )
+    expect([config.alertsPath, config.webhookAllow]).toEqual(['./alerts.json', ['127.0.0.1:9000']])
+  })
+
+  test('a webhook host pattern that is not one is named', () => {
+    expect(problems({ LLMLENS_WEBHOOK_ALLOW: 'ok.com,https://x.com/hook' })).toEqual([
+      'LLMLENS_WEBHOOK_ALLOW: "https://x.com/hook" is not a host pattern; use a host, host:port or *.domain',
+    ])
+  })
+})
+
+describe('OTLP/gRPC setting', () => {
+  test('off unless LLMLENS_GRPC_PORT or --grpc-port names a port', () => {
+    expect(loadConfig({}, []).grpcPort).toBeNull()
+    expect(loadConfig({ LLMLENS_GRPC_PORT: '4317' }, []).grpcPort).toBe(4317)
+    expect(loadConfig({ LLMLENS_GRPC_PORT: '4317' }, ['--grpc-port', '0']).grpcPort).toBe(0)
+  })
+
+  test('a port that is not one is named', () => {
+    expect(problems({ LLMLENS_GRPC_PORT: 'grpc' })).toEqual([
+      'LLMLENS_GRPC_PORT: expected an integer from 0 to 65535 (actual: "grpc")',
+    ])
   })
 })

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { WebhookAllowList } from '../alerts/allow-list.ts'
 import type { LogLevel } from '../log.ts'
 
 export interface Config {
@@ -10,6 +11,12 @@ export interface Config {
   retentionDays: number | null
   pricesPath: string | null
   logLevel: LogLevel
+  /** A JSON file of alert rules, read and checked at start. */
+  alertsPath: string | null
+  /** Host patterns webhooks may be posted to; empty turns webhooks off. */
+  webhookAllow: string[]
+  /** The OTLP/gRPC port (4317 by convention, 0 for any free one), or null for no gRPC. */
+  grpcPort: number | null
 }
 
 /** Every setting: its flag, its environment variable, its default and how to read it. */
@@ -27,6 +34,9 @@ const SETTINGS = {
   retentionDays: { env: 'LLMLENS_RETENTION_DAYS', flag: 'retention-days', default: '' },
   prices: { env: 'LLMLENS_PRICES', flag: 'prices', default: '' },
   logLevel: { env: 'LLMLENS_LOG_LEVEL', flag: 'log-level', default: 'info' },
+  alerts: { env: 'LLMLENS_ALERTS', flag: 'alerts', default: '' },
+  webhookAllow: { env: 'LLMLENS_WEBHOOK_ALLOW', flag: 'webhook-allow', default: '' },
+  grpcPort: { env: 'LLMLENS_GRPC_PORT', flag: 'grpc-port', default: '' },
 } as const
 
 type Setting = keyof typeof SETTINGS
@@ -136,6 +146,17 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     )
   }
 
+  // Off unless asked for: OTLP/HTTP on the main port serves every exporter, and a fixed second
+  // port would collide between servers sharing a machine (tests, several environments).
+  const grpcPort = raw('grpcPort').value.trim() === '' ? null : integer('grpcPort', 0, 65_535)
+
+  const webhookAllow = raw('webhookAllow')
+  try {
+    WebhookAllowList.parse(webhookAllow.value, webhookAllow.name)
+  } catch (error) {
+    problems.push((error as Error).message)
+  }
+
   if (problems.length > 0) throw new ConfigError(problems)
   const prices = raw('prices').value.trim()
   return {
@@ -147,5 +168,11 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     retentionDays,
     pricesPath: prices === '' ? null : prices,
     logLevel: logLevel.value as LogLevel,
+    alertsPath: raw('alerts').value.trim() === '' ? null : raw('alerts').value.trim(),
+    webhookAllow: webhookAllow.value
+      .split(',')
+      .map((pattern) => pattern.trim())
+      .filter((pattern) => pattern !== ''),
+    grpcPort,
   }
 }

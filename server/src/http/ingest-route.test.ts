@@ -150,6 +150,50 @@ describe('POST /api/v1/ingest', () => {
     expect(({} as Record<string, unknown>).x).toBeUndefined()
   })
 
+  test('a metadata value that is an object is refused with the types metadata takes', async () => {
+    const h = harness()
+    const nested = { ...spanWithId(7), metadata: { plan: { tier: 'pro' } } }
+    expect((await h.post('/api/v1/ingest', JSON.stringify({ spans: [nested] }))).body).toEqual({
+      accepted: 0,
+      rejected: [
+        {
+          index: 0,
+          kind: 'span',
+          path: 'spans[0].metadata.plan',
+          error:
+            'spans[0].metadata.plan must be string or number or boolean or null ' +
+            '(actual: object {"tier":"pro"})',
+        },
+      ],
+      warnings: [],
+    })
+  })
+
+  test('scores named or labelled __proto__ are counted as data by every read', async () => {
+    const h = harness()
+    const scores = [
+      { traceId: span.traceId, name: '__proto__', label: 'polluted', time: span.endTime },
+      { traceId: span.traceId, name: 'helpfulness', label: '__proto__', time: span.endTime },
+    ]
+    await h.post('/api/v1/ingest', JSON.stringify({ spans: [span], scores }))
+    const range = `from=0&to=${Number(span.endTime) + 1}`
+    const summary = await h.json(`/api/v1/metrics/summary?${range}`)
+    const compare = await h.json(
+      `/api/v1/compare?${range}&dimension=model&a=${span.model}&b=other-model`,
+    )
+
+    expect(summary.status).toBe(200)
+    const total = (summary.body as { total: { scores: Record<string, unknown> } }).total
+    // As JSON text: an object literal's `__proto__` would set a prototype, not a key.
+    expect(JSON.stringify(total.scores)).toBe(
+      '{"__proto__":{"count":1,"mean":null,"labels":{"polluted":1}},' +
+        '"helpfulness":{"count":1,"mean":null,"labels":{"__proto__":1}}}',
+    )
+    expect(compare.status).toBe(200)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    expect((await h.json(`/api/v1/spans?${range}`)).status).toBe(200)
+  })
+
   test('logs a warning line for rejected items', async () => {
     const h = harness()
     await h.post('/api/v1/ingest', { spans: [{ ...span, spanId: 'nope' }] })

@@ -4,6 +4,7 @@ import Ajv2020 from 'ajv/dist/2020'
 import { GROUP_DIMENSIONS } from '../store/types.ts'
 import { type Harness, harness } from '../testing/harness.ts'
 import { ROUTE_DOCS } from './app.ts'
+import type { RouteDoc } from './route-docs.ts'
 
 interface Parameter {
   name: string
@@ -38,7 +39,7 @@ async function documentOf(h: Harness): Promise<Document> {
   return reply.body as Document
 }
 
-function operation(doc: Document, path: string, method: 'get' | 'post'): Operation {
+function operation(doc: Document, path: string, method: RouteDoc['method']): Operation {
   const found = doc.paths[path]?.[method]
   if (found === undefined) throw new Error(`no ${method} ${path} in the document`)
   return found

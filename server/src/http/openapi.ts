@@ -32,6 +32,7 @@ const STATUS_TEXT: Record<number, string> = {
   400: 'The request is malformed; the message says where',
   401: 'Missing or invalid API key',
   404: 'Not found',
+  409: 'Conflicts with what exists; the message says what',
   413: 'Over a size limit; the message gives the limit and the size seen',
   415: 'Unsupported content type or encoding',
 }

@@ -937,10 +937,21 @@ describe('API keys', () => {
   const KEY = 'k-0123456789abcdef'
   const bearer = (key: string) => ({ authorization: `Bearer ${key}` })
 
-  // Every documented route, the stored trace standing in for :traceId.
+  // Every documented route, the stored trace standing in for :traceId and the rule the POST
+  // makes for :id; compare needs its two arms, and the rule POST a rule.
+  const RULE = {
+    id: 'example',
+    name: 'slow',
+    metric: 'latencyMs.p95',
+    condition: { type: 'threshold', op: '>', value: 1 },
+  }
+  const QUERIES: Record<string, string> = { '/api/v1/compare': '?a=gpt-4o&b=claude-sonnet-4' }
   const ROUTES = ROUTE_DOCS.map((route) => ({
     method: route.method.toUpperCase(),
-    path: route.path.replace('{traceId}', traceId(1)),
+    path:
+      route.path.replace('{traceId}', traceId(1)).replace('{id}', RULE.id) +
+      (QUERIES[route.path] ?? ''),
+    body: route.path === '/api/v1/alerts/rules' ? RULE : { spans: [wireSpan(FIRST)] },
   }))
 
   async function call(h: Harness, route: (typeof ROUTES)[number], headers: Record<string, string>) {
@@ -948,7 +959,7 @@ describe('API keys', () => {
     const response = await h.request(route.path, {
       method: route.method,
       headers: { 'content-type': 'application/json', ...headers },
-      ...(post ? { body: JSON.stringify({ spans: [wireSpan(FIRST)] }) } : {}),
+      ...(post ? { body: JSON.stringify(route.body) } : {}),
     })
     const json = response.headers.get('content-type')?.startsWith('application/json') ?? false
     const body: unknown = json ? await response.json() : null

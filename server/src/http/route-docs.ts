@@ -3,7 +3,7 @@ import type { ParamSpecs } from './params.ts'
 
 /** What the OpenAPI document says of one route; each route file declares its own. */
 export interface RouteDoc {
-  method: 'get' | 'post'
+  method: 'get' | 'post' | 'delete'
   path: string
   summary: string
   params?: ParamSpecs

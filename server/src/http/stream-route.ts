@@ -9,10 +9,10 @@ export const STREAM_DOCS: RouteDoc[] = [
   {
     method: 'get',
     path: '/api/v1/stream',
-    summary: 'Server-Sent Events: span, score and anomaly events as they are committed',
+    summary: 'Server-Sent Events: span, score, anomaly and alert events as they happen',
     response: {
       contentType: 'text/event-stream',
-      description: 'event: span|score|anomaly, data: JSON',
+      description: 'event: span|score|anomaly|alert, data: JSON',
     },
     errors: [400, 401],
   },

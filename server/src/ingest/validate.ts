@@ -74,10 +74,10 @@ function describe(error: ErrorObject, base: string): FieldError {
   switch (error.keyword) {
     case 'type': {
       const types = Array.isArray(params.type) ? params.type : [params.type]
-      const expected =
-        types.includes('number') && types.includes('string')
-          ? 'epoch milliseconds or an RFC 3339 string'
-          : types.join(' or ')
+      // Times are the only fields typed exactly [number, string]; metadata values also take
+      // booleans and null, and are named by their types.
+      const isTime = types.length === 2 && types.includes('number') && types.includes('string')
+      const expected = isTime ? 'epoch milliseconds or an RFC 3339 string' : types.join(' or ')
       const actual = data === null ? 'null' : `${typeName(data)} ${shown(data)}`
       return { path, message: `must be ${expected} (actual: ${actual})` }
     }

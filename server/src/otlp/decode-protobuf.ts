@@ -90,7 +90,13 @@ function decodeMessage(type: Type, bytes: Uint8Array, what: string): unknown {
   }
 }
 
-function value(pb: PbAnyValue | null, depth: number, path: string): OtlpValue {
+/**
+ * Thrown past the depth limit without a path: building each attribute's path up front costs a
+ * string per attribute on every span, and only the rare failure needs it. Callers add it.
+ */
+class TooDeep extends Error {}
+
+function value(pb: PbAnyValue | null, depth: number): OtlpValue {
   if (pb === null) return null
   switch (pb.value) {
     case 'stringValue':
@@ -105,29 +111,44 @@ function value(pb: PbAnyValue | null, depth: number, path: string): OtlpValue {
       return Buffer.from(pb.bytesValue).toString('base64')
     case 'arrayValue':
     case 'kvlistValue':
-      if (depth >= OTLP_LIMITS.valueDepthMax) {
-        throw new OtlpDecodeError(
-          `${path} nests values deeper than ${OTLP_LIMITS.valueDepthMax} levels`,
-        )
-      }
+      if (depth >= OTLP_LIMITS.valueDepthMax) throw new TooDeep()
       if (pb.value === 'arrayValue') {
-        return (pb.arrayValue?.values ?? []).map((item) => value(item, depth + 1, path))
+        return (pb.arrayValue?.values ?? []).map((item) => value(item, depth + 1))
       }
-      return kvlist(pb.kvlistValue?.values ?? [], depth + 1, path)
+      return kvlist(pb.kvlistValue?.values ?? [], depth + 1)
     default:
       return null
   }
 }
 
-function kvlist(values: PbKeyValue[], depth: number, path: string): OtlpMap {
+function kvlist(values: PbKeyValue[], depth: number): OtlpMap {
   const map: OtlpMap = Object.create(null)
-  for (const kv of values) map[kv.key] = value(kv.value, depth, path)
+  for (const kv of values) map[kv.key] = value(kv.value, depth)
   return map
+}
+
+function tooDeep(path: string): OtlpDecodeError {
+  return new OtlpDecodeError(`${path} nests values deeper than ${OTLP_LIMITS.valueDepthMax} levels`)
+}
+
+/** A value at `path`, which names it in the error when it nests too deep. */
+function valueAt(pb: PbAnyValue | null, path: string): OtlpValue {
+  try {
+    return value(pb, 0)
+  } catch (error) {
+    throw error instanceof TooDeep ? tooDeep(path) : error
+  }
 }
 
 function attributes(values: PbKeyValue[], path: string): Attributes {
   const map: Attributes = new Map()
-  for (const kv of values) map.set(kv.key, value(kv.value, 0, `${path}.attributes["${kv.key}"]`))
+  for (const kv of values) {
+    try {
+      map.set(kv.key, value(kv.value, 0))
+    } catch (error) {
+      throw error instanceof TooDeep ? tooDeep(`${path}.attributes["${kv.key}"]`) : error
+    }
+  }
   return map
 }
 
@@ -208,7 +229,7 @@ function logRecord(pb: PbLogRecord, path: string): OtlpLogRecord {
     spanId: bytesToHex(pb.spanId),
     eventName: pb.eventName || (typeof nameAttribute === 'string' ? nameAttribute : ''),
     timeMs: time > 0 ? time : longNanosToMs(pb.observedTimeUnixNano),
-    body: value(pb.body, 0, `${path}.body`),
+    body: valueAt(pb.body, `${path}.body`),
     attributes: attrs,
   }
 }

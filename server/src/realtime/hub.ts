@@ -1,4 +1,4 @@
-export type LiveEventType = 'span' | 'score' | 'anomaly'
+export type LiveEventType = 'span' | 'score' | 'anomaly' | 'alert'
 
 /** An event serialised once, however many clients receive it. */
 export interface LiveEvent {
@@ -12,7 +12,7 @@ export interface Subscriber {
   close(): void
 }
 
-/** Fans each accepted span, score and anomaly out to every live client. */
+/** Fans each accepted span, score, anomaly and alert out to every live client. */
 export class Hub {
   private readonly subscribers = new Set<Subscriber>()
   droppedSubscribers = 0

@@ -67,13 +67,14 @@ describe('startRetention', () => {
     const deleted = await retention.sweep()
     retention.stop()
 
-    expect(deleted).toBe(3)
+    // Two spans and a score, and the minute and hour rollups of both spans.
+    expect(deleted).toBe(3 + 4)
     expect(storedNames(h)).toEqual(['call 3', 'call 4'])
     expect(h.store.trace(traceId(1))).toBeNull()
     expect(h.store.trace(traceId(4))?.scores.map((s) => s.label)).toEqual(['up'])
     expect(retentionLines(h)).toEqual([
       expect.stringMatching(
-        / level=info msg="retention deleted old data" rows=3 olderThan=2025-12-16T12:00:00.000Z$/,
+        / level=info msg="retention deleted old data" rows=7 olderThan=2025-12-16T12:00:00.000Z$/,
       ),
     ])
   })
@@ -101,10 +102,11 @@ describe('startRetention', () => {
     const deleted = await retention.sweep()
     retention.stop()
 
-    expect(deleted).toBe(12_000)
+    // The backlog spans 12 seconds: one minute and one hour rollup row go with it.
+    expect(deleted).toBe(12_000 + 2)
     expect(storedNames(h)).toEqual(['call 20000'])
     expect(retentionLines(h).length).toBe(1)
-    expect(retentionLines(h)[0]).toContain(' rows=12000 ')
+    expect(retentionLines(h)[0]).toContain(' rows=12002 ')
   })
 
   test('stop() ends a sweep at the next slice', async () => {

@@ -1,4 +1,7 @@
 import type {
+  AlertEvent,
+  AlertHistoryPage,
+  AlertRule,
   ErrorsReport,
   ScoresPage,
   SpansPage,
@@ -10,6 +13,9 @@ import type {
 } from '@llmlens/spec'
 
 export type {
+  AlertEvent,
+  AlertHistoryPage,
+  AlertRule,
   ErrorsReport,
   ScoresPage,
   SpansPage,
@@ -152,6 +158,54 @@ export interface GenAiMetricQuery {
   toMs: number
 }
 
+/** One call as the statistics see it: the numbers they compare, no names and no content. */
+export interface CallSample {
+  durationMs: number
+  ttftMs: number | null
+  inputTokens: number | null
+  outputTokens: number | null
+  costUsd: number | null
+  /** The error category of a failed call; null for a call that succeeded. */
+  errorType: string | null
+  finishReason: string | null
+}
+
+export interface SampleQuery {
+  filter: SpanFilter
+  /** At most this many calls come back, drawn uniformly from all that match. */
+  sampleMax: number
+  /** Seeds the draw, so that the same query over the same data gives the same sample. */
+  seed: number
+}
+
+export interface CallSamples {
+  /** Calls that matched, of which `calls` holds a uniform sample. */
+  matched: number
+  calls: CallSample[]
+}
+
+/** The scores of the calls a filter matches: sampled numeric values and exact label counts. */
+export interface ScoreSamples {
+  values: Record<string, number[]>
+  labels: Record<string, Record<string, number>>
+}
+
+/** A call slower than a bar, with what identifies it. */
+export interface SlowCall {
+  traceId: string
+  spanId: string
+  startMs: number
+  durationMs: number
+}
+
+export interface AlertHistoryQuery {
+  fromMs: number
+  toMs: number
+  ruleId?: string
+  limit: number
+  cursor: string | null
+}
+
 /**
  * Where spans and scores live. SQLite implements it today; a ClickHouse store will later.
  * A write returns only after the data is durably committed.
@@ -188,5 +242,23 @@ export interface Store {
    * last point before fromMs, which a window's total is measured from.
    */
   genAiMetricPoints(query: GenAiMetricQuery): GenAiMetricPoint[]
+  /** A uniform sample of the calls a filter matches, for tests that need the values. */
+  callSamples(query: SampleQuery): CallSamples
+  /** Numeric score values (sampled, up to sampleMax per name) and label counts of those calls. */
+  scoreSamples(query: SampleQuery): ScoreSamples
+  /** Calls of the filter at least `durationMsMin` long, slowest first, at most `limit`. */
+  slowCalls(filter: SpanFilter, durationMsMin: number, limit: number): SlowCall[]
+  /** Alert rules created through the API (rules from the alerts file are not stored). */
+  alertRules(): AlertRule[]
+  /** Stores a rule; false when a rule with its id exists already. */
+  insertAlertRule(rule: AlertRule): boolean
+  /** Removes a rule; false when none had that id. */
+  deleteAlertRule(id: string): boolean
+  /** Appends a firing or resolving to the history and returns it with its id. */
+  appendAlertEvent(event: Omit<AlertEvent, 'id'>): AlertEvent
+  /** History, newest first, a page at a time. */
+  alertEvents(query: AlertHistoryQuery): AlertHistoryPage
+  /** Each rule's most recent event, so that a restart knows which alerts are still firing. */
+  lastAlertEvents(): AlertEvent[]
   close(): void
 }

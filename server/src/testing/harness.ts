@@ -1,3 +1,7 @@
+import { Alerts } from '../alerts/alerts.ts'
+import { WebhookAllowList } from '../alerts/allow-list.ts'
+import type { WebhookOptions } from '../alerts/webhook.ts'
+import { WebhookSender } from '../alerts/webhook.ts'
 import { createApp } from '../http/app.ts'
 import type { StreamOptions } from '../http/stream-route.ts'
 import { createIngest } from '../ingest/ingest.ts'
@@ -17,16 +21,27 @@ export interface Harness {
   store: SqliteStore
   hub: Hub
   log: ReturnType<typeof memoryLogger>
+  alerts: Alerts
 }
 
 /** A whole server in-process on an in-memory store, driven through `app.request`. */
 export function harness(
-  options: { apiKeys?: string[]; bodyBytesMax?: number; stream?: StreamOptions } = {},
+  options: {
+    apiKeys?: string[]
+    bodyBytesMax?: number
+    stream?: StreamOptions
+    /** Host patterns webhooks may go to, as LLMLENS_WEBHOOK_ALLOW takes them. */
+    webhookAllow?: string
+    webhooks?: WebhookOptions
+  } = {},
 ): Harness {
   const store = new SqliteStore({ path: ':memory:' })
   const hub = new Hub()
   const log = memoryLogger()
   const ingest = createIngest({ store, pricer: createPricer(), hub, log })
+  const allow = WebhookAllowList.parse(options.webhookAllow ?? '')
+  const webhooks = new WebhookSender(allow, log, options.webhooks)
+  const alerts = new Alerts({ store, hub, log, allow, webhooks })
   const app = createApp({
     store,
     ingest,
@@ -36,6 +51,7 @@ export function harness(
     apiKeys: options.apiKeys ?? [],
     bodyBytesMax: options.bodyBytesMax ?? 32 * 1024 * 1024,
     stream: options.stream,
+    alerts,
   })
   const request = async (path: string, init?: RequestInit) => app.request(path, init)
   const json = async (path: string, init?: RequestInit) => {
@@ -48,5 +64,5 @@ export function harness(
       headers: { 'content-type': 'application/json', ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     })
-  return { request, json, post, store, hub, log }
+  return { request, json, post, store, hub, log, alerts }
 }

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Callable, TypeVar, overload
 
 from ._export._exporter import FLUSH_TIMEOUT_MS_DEFAULT, ExporterStats
-from ._llmlens import Llmlens
+from ._llmlens import Llmlens, _kind, observe_with, scope_with
 from ._recorder import Recorder
 from ._scopes import SpanScope
 from ._types import MetadataValue, Redact, SpanKind
@@ -36,7 +36,8 @@ def _replace(lens: Llmlens) -> None:
 
 
 def _recorder() -> Recorder:
-    # Resolved on every call, so that clients observed before `init()` use its settings.
+    # Resolved on every call and every span, so that clients and functions observed before
+    # `init()` (at import time, typically) record into the instance it makes.
     return _instance().recorder
 
 
@@ -173,7 +174,8 @@ def observe(
     ... def get_weather(city: str) -> str:
     ...     return "sunny"
     """
-    return _instance().observe(
+    return observe_with(
+        _recorder,
         target,
         name=name,
         kind=kind,
@@ -211,9 +213,11 @@ def trace(
     >>> with trace("answer question", user_id="u-17", session_id="s-3") as root:
     ...     root.update(input={"question": "What is our refund policy?"})
     """
-    return _instance().trace(
+    return scope_with(
+        _recorder,
         name,
-        kind=kind,
+        _kind(kind, "chain"),
+        root=True,
         input=input,
         capture_content=capture_content,
         user_id=user_id,
@@ -246,9 +250,11 @@ def span(
     >>> with span("search docs", kind="retrieval", input={"query": "refunds"}) as s:
     ...     s.update(output=["doc-7"])
     """
-    return _instance().span(
+    return scope_with(
+        _recorder,
         name,
-        kind=kind,
+        _kind(kind, "span"),
+        root=False,
         input=input,
         capture_content=capture_content,
         user_id=user_id,

@@ -11,3 +11,8 @@ if TYPE_CHECKING:
     from ._span import Span
 
 current: ContextVar[Span | None] = ContextVar("llmlens.span", default=None)
+
+# True where the SDK does its own work (exports), so that nothing there is recorded: an
+# application that observes `urllib.request.urlopen` would otherwise record every export, and
+# each recorded export would make another.
+untraced: ContextVar[bool] = ContextVar("llmlens.untraced", default=False)

@@ -183,20 +183,25 @@ def _generator_wrapper(fn: Callable[..., Any], call: _Call) -> Callable[..., Any
     return observed
 
 
+def _finish_generator(span: Span | None, yielded: _Yielded) -> None:
+    if span is not None:
+        yielded.record(span)
+        span.end()
+
+
 def _async_generator_wrapper(fn: Callable[..., Any], call: _Call) -> Callable[..., Any]:
+    """As `_generator_wrapper`, by hand, since an async generator has no `yield from`: values
+    sent and exceptions thrown in pass through to the wrapped generator, recorded or not."""
+
     async def observed(*args: Any, **kwargs: Any) -> AsyncGenerator[Any, Any]:
         span = call.start(args, kwargs)
         generator = fn(*args, **kwargs)
-        if span is None:
-            async for item in generator:
-                yield item
-            return
-        yielded = _Yielded(span.capture_content)
+        yielded = _Yielded(span is not None and span.capture_content)
         sent: Any = None
         thrown: BaseException | None = None
         try:
             while True:
-                token = _context.current.set(span)
+                token = None if span is None else _context.current.set(span)
                 try:
                     if thrown is not None:
                         error, thrown = thrown, None
@@ -204,7 +209,8 @@ def _async_generator_wrapper(fn: Callable[..., Any], call: _Call) -> Callable[..
                     else:
                         item = await generator.asend(sent)
                 finally:
-                    _context.current.reset(token)
+                    if token is not None:
+                        _context.current.reset(token)
                 yielded.add(item)
                 try:
                     sent = yield item
@@ -213,20 +219,20 @@ def _async_generator_wrapper(fn: Callable[..., Any], call: _Call) -> Callable[..
                 except BaseException as error:
                     thrown = error
         except StopAsyncIteration:
-            yielded.record(span)
-            span.end()
+            _finish_generator(span, yielded)
         except GeneratorExit:
-            token = _context.current.set(span)
+            token = None if span is None else _context.current.set(span)
             try:
                 await generator.aclose()
             finally:
-                _context.current.reset(token)
-            yielded.record(span)
-            span.end()
+                if token is not None:
+                    _context.current.reset(token)
+            _finish_generator(span, yielded)
             raise
         except BaseException as error:
-            span.fail(error)
-            span.end()
+            if span is not None:
+                span.fail(error)
+                span.end()
             raise
 
     return observed

@@ -132,7 +132,13 @@ class Llmlens:
         metadata: Mapping[str, MetadataValue] | None = None,
     ) -> Any:
         """See `llmlens.observe`."""
-        attributes = own_attributes(
+        return observe_with(
+            self._get_recorder,
+            target,
+            name=name,
+            kind=kind,
+            capture_content=capture_content,
+            provider=provider,
             user_id=user_id,
             session_id=session_id,
             endpoint=endpoint,
@@ -141,30 +147,6 @@ class Llmlens:
             tags=tags,
             metadata=metadata,
         )
-        options = (name, _kind(kind, "span"), attributes, capture_content)
-
-        def decorator(fn: F) -> F:
-            return decorate(
-                fn,
-                self._get_recorder,
-                name=options[0],
-                kind=options[1],
-                attributes=options[2],
-                capture_content=options[3],
-            )
-
-        if target is None:
-            return decorator
-        client = observe_client(target, self._get_recorder, attributes, capture_content, provider)
-        if client is not None:
-            return client
-        if callable(target):
-            return decorator(target)
-        warn_once(
-            f"llmlens: observe() takes an OpenAI or Anthropic client or a function "
-            f"(actual: {type(target).__name__}); returned it unobserved"
-        )
-        return target
 
     def trace(
         self,
@@ -182,7 +164,13 @@ class Llmlens:
         metadata: Mapping[str, MetadataValue] | None = None,
     ) -> SpanScope:
         """See `llmlens.trace`."""
-        attributes = own_attributes(
+        return scope_with(
+            self._get_recorder,
+            name,
+            _kind(kind, "chain"),
+            root=True,
+            input=input,
+            capture_content=capture_content,
             user_id=user_id,
             session_id=session_id,
             endpoint=endpoint,
@@ -190,15 +178,6 @@ class Llmlens:
             release=release,
             tags=tags,
             metadata=metadata,
-        )
-        return SpanScope(
-            self._get_recorder,
-            name,
-            _kind(kind, "chain"),
-            attributes,
-            input=input,
-            capture_content=capture_content,
-            root=True,
         )
 
     def span(
@@ -217,7 +196,13 @@ class Llmlens:
         metadata: Mapping[str, MetadataValue] | None = None,
     ) -> SpanScope:
         """See `llmlens.span`."""
-        attributes = own_attributes(
+        return scope_with(
+            self._get_recorder,
+            name,
+            _kind(kind, "span"),
+            root=False,
+            input=input,
+            capture_content=capture_content,
             user_id=user_id,
             session_id=session_id,
             endpoint=endpoint,
@@ -225,15 +210,6 @@ class Llmlens:
             release=release,
             tags=tags,
             metadata=metadata,
-        )
-        return SpanScope(
-            self._get_recorder,
-            name,
-            _kind(kind, "span"),
-            attributes,
-            input=input,
-            capture_content=capture_content,
-            root=False,
         )
 
     def score(
@@ -278,6 +254,64 @@ class Llmlens:
     def stats(self) -> ExporterStats:
         """See `llmlens.stats`."""
         return self.recorder.exporter.stats()
+
+
+def observe_with(
+    recorder: Callable[[], Recorder],
+    target: Any,
+    *,
+    name: str | None,
+    kind: SpanKind | None,
+    capture_content: bool | None,
+    provider: str | None,
+    **attributes: Any,
+) -> Any:
+    """`observe()` over the recorder `recorder()` returns at each call: the module-level API
+    passes one that reads the shared instance then, so that what is observed at import time
+    (decorated functions, clients made before `init()`) records into the instance `init()`
+    makes later."""
+    own = own_attributes(**attributes)
+    span_kind = _kind(kind, "span")
+
+    def decorator(fn: F) -> F:
+        return decorate(
+            fn, recorder, name=name, kind=span_kind, attributes=own, capture_content=capture_content
+        )
+
+    if target is None:
+        return decorator
+    client = observe_client(target, recorder, own, capture_content, provider)
+    if client is not None:
+        return client
+    if callable(target):
+        return decorator(target)
+    warn_once(
+        f"llmlens: observe() takes an OpenAI or Anthropic client or a function "
+        f"(actual: {type(target).__name__}); returned it unobserved"
+    )
+    return target
+
+
+def scope_with(
+    recorder: Callable[[], Recorder],
+    name: str,
+    kind: SpanKind,
+    *,
+    root: bool,
+    input: Any,
+    capture_content: bool | None,
+    **attributes: Any,
+) -> SpanScope:
+    """`trace()` (`root=True`) or `span()` over the recorder `recorder()` returns on entry."""
+    return SpanScope(
+        recorder,
+        name,
+        kind,
+        own_attributes(**attributes),
+        input=input,
+        capture_content=capture_content,
+        root=root,
+    )
 
 
 def current_span() -> Span | None:

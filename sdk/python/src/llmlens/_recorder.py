@@ -45,11 +45,11 @@ class Recorder:
     ) -> Span | None:
         """A new span under the active one (or a new trace's root), or None when nothing may be
         recorded."""
-        if not self.config.enabled:
+        if not self.config.enabled or _context.untraced.get():
             return None
         parent = None if root else _context.current.get()
         if parent is None:
-            trace_id = self._ids.trace_id()
+            trace_id = None
             sampled = self._sample_new_trace()
             inherited = self.config.attributes
             inherited_capture = self.config.capture_content
@@ -60,7 +60,6 @@ class Recorder:
             inherited_capture = parent.capture_content
         return Span(
             trace_id=trace_id,
-            span_id=self._ids.span_id(),
             parent_span_id=None if parent is None else parent.span_id,
             name=name,
             kind=kind,
@@ -69,6 +68,7 @@ class Recorder:
             capture_content=inherited_capture if capture_content is None else capture_content,
             sink=self,
             clock=self.clock,
+            ids=self._ids,
         )
 
     def span_ended(self, span: Span) -> None:

@@ -21,6 +21,17 @@ class _NullSink:
         return None
 
 
+class _ZeroIds:
+    def trace_id(self) -> str:
+        return "0" * 32
+
+    def span_id(self) -> str:
+        return "0" * 16
+
+
+_ZERO_IDS = _ZeroIds()
+
+
 class _NullClock:
     def wall_ms(self) -> float:
         return 0.0
@@ -34,7 +45,6 @@ def inert_span() -> Span:
     application's code needs no checks: every method works and changes nothing."""
     span = Span(
         trace_id="0" * 32,
-        span_id="0" * 16,
         parent_span_id=None,
         name="inert",
         kind="span",
@@ -43,6 +53,7 @@ def inert_span() -> Span:
         capture_content=False,
         sink=_NullSink(),
         clock=_NullClock(),
+        ids=_ZERO_IDS,
     )
     span.end()
     return span

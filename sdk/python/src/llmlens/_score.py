@@ -12,10 +12,6 @@ _TRACE_ID = re.compile(r"^[0-9a-fA-F]{32}$")
 _SPAN_ID = re.compile(r"^[0-9a-fA-F]{16}$")
 
 
-def _json(value: object) -> str:
-    return "undefined" if value is None else repr(value)
-
-
 def valid_score(
     *,
     trace_id: object,
@@ -34,13 +30,11 @@ def valid_score(
     "score.traceId must be 32 hex characters (actual: 'x')"
     """
     if not isinstance(trace_id, str) or not _TRACE_ID.match(trace_id):
-        return f"score.traceId must be 32 hex characters (actual: {_json(trace_id)})"
+        return f"score.traceId must be 32 hex characters (actual: {trace_id!r})"
     if span_id is not None and (not isinstance(span_id, str) or not _SPAN_ID.match(span_id)):
-        return f"score.spanId must be 16 hex characters or absent (actual: {_json(span_id)})"
+        return f"score.spanId must be 16 hex characters or absent (actual: {span_id!r})"
     if not isinstance(name, str) or not 0 < len(name) <= limits.NAME_LENGTH_MAX:
-        return (
-            f"score.name must be 1 to {limits.NAME_LENGTH_MAX} characters (actual: {_json(name)})"
-        )
+        return f"score.name must be 1 to {limits.NAME_LENGTH_MAX} characters (actual: {name!r})"
     number = (
         float(value)
         if isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -51,7 +45,7 @@ def valid_score(
     if not has_value and not has_label:
         return (
             f"score {name} needs a value (a finite number) or a label "
-            f"(actual: value {_json(value)}, label {_json(label)})"
+            f"(actual: value {value!r}, label {label!r})"
         )
     return {
         "traceId": trace_id.lower(),

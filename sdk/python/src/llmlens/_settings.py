@@ -32,7 +32,11 @@ def _number_text(value: float) -> str:
 
 
 def _describe(value: object) -> str:
-    return f'"{value}"' if isinstance(value, str) else repr(value)
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, float) and value.is_integer():
+        return _number_text(value)
+    return repr(value)
 
 
 class SettingReader:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 from ._attributes import ResolvedAttributes, merge_attributes, own_attributes
 from ._clock import Clock
 from ._errors import span_error_from
+from ._ids import IdGenerator
+from ._log import warn_once
 from ._types import MetadataValue, SpanError, SpanKind, Usage
+
+_ID_LOCK = threading.Lock()
 
 _USAGE_KEYS = {
     "input_tokens": "inputTokens",
@@ -37,10 +42,16 @@ class SpanSink(Protocol):
     ) -> None: ...
 
 
-def _is_span_error(value: object) -> bool:
-    return isinstance(value, dict) and all(
-        key in ("type", "message", "httpStatus") for key in value
-    )
+# `SpanError` keys and their wire names; the wire's own `httpStatus` is understood too.
+_ERROR_KEYS = {"type": "type", "message": "message", "http_status": "httpStatus"}
+_ERROR_KEYS_WIRE = {**_ERROR_KEYS, "httpStatus": "httpStatus"}
+
+
+def _wire_error(value: object) -> dict[str, Any] | None:
+    """A `SpanError` in the wire's spelling, or None for anything else."""
+    if not isinstance(value, dict) or not all(key in _ERROR_KEYS_WIRE for key in value):
+        return None
+    return {_ERROR_KEYS_WIRE[key]: field for key, field in value.items()}
 
 
 class Span:
@@ -55,8 +66,13 @@ class Span:
 
     __slots__ = (
         "_clock",
+        "_ids",
+        "_result",
+        "_result_reader",
         "_sink",
+        "_span_id",
         "_start_monotonic_ms",
+        "_trace_id",
         "attributes",
         "capture_content",
         "cost_usd",
@@ -72,19 +88,16 @@ class Span:
         "provider",
         "request_model",
         "sampled",
-        "span_id",
         "start_time",
         "status",
         "time_to_first_token_ms",
-        "trace_id",
         "usage",
     )
 
     def __init__(
         self,
         *,
-        trace_id: str,
-        span_id: str,
+        trace_id: str | None,
         parent_span_id: str | None,
         name: str,
         kind: SpanKind,
@@ -93,9 +106,11 @@ class Span:
         capture_content: bool,
         sink: SpanSink,
         clock: Clock,
+        ids: IdGenerator,
     ) -> None:
-        self.trace_id = trace_id
-        self.span_id = span_id
+        self._trace_id = trace_id
+        self._span_id: str | None = None
+        self._ids = ids
         self.parent_span_id = parent_span_id
         self.name = name
         self.kind: SpanKind = kind
@@ -118,6 +133,33 @@ class Span:
         self.finish_reason: str | None = None
         self.input: Any = None
         self.output: Any = None
+        self._result_reader: Callable[[Span, Any], None] | None = None
+        self._result: Any = None
+
+    @property
+    def trace_id(self) -> str:
+        """The trace's id: 32 lower-case hex characters."""
+        trace_id = self._trace_id
+        return self._new_id(True) if trace_id is None else trace_id
+
+    @property
+    def span_id(self) -> str:
+        """This span's id: 16 lower-case hex characters."""
+        span_id = self._span_id
+        return self._new_id(False) if span_id is None else span_id
+
+    def _new_id(self, trace: bool) -> str:
+        # Ids are made on first use, which for most spans is their serialisation on the
+        # exporter's thread: two random draws fewer on the application's. The lock keeps the
+        # first use on two threads at once from making two ids.
+        with _ID_LOCK:
+            if trace:
+                if self._trace_id is None:
+                    self._trace_id = self._ids.trace_id()
+                return self._trace_id
+            if self._span_id is None:
+                self._span_id = self._ids.span_id()
+            return self._span_id
 
     def elapsed_ms(self) -> float:
         """Milliseconds since the span started, from the monotonic clock."""
@@ -214,19 +256,38 @@ class Span:
             span_id=self.span_id,
         )
 
+    def read_later(self, reader: Callable[[Span, Any], None], result: Any) -> None:
+        """Has `reader` read a call's result into this span when the exporter serialises it,
+        on its own thread: reading a provider's response object costs more than the rest of
+        the call's recording together, and nothing needs its fields sooner."""
+        self._result_reader = reader
+        self._result = result
+
+    def read_result(self) -> None:
+        """Runs the reader `read_later` left, once; a reader that fails leaves the span as it
+        was and is logged."""
+        reader, result = self._result_reader, self._result
+        if reader is None:
+            return
+        self._result_reader = self._result = None
+        try:
+            reader(self, result)
+        except Exception as error:
+            warn_once(f"llmlens: could not record a result: {error!r}")
+
     def mark_first_token(self) -> None:
         """Records the first streamed token; later calls change nothing."""
         if self.time_to_first_token_ms is None:
             self.time_to_first_token_ms = self.elapsed_ms()
 
     def fail(self, error: BaseException | SpanError | dict[str, Any]) -> None:
+        """Marks the span failed, with an exception or a `SpanError`."""
         self.status = "error"
         if isinstance(error, BaseException):
             self.error = span_error_from(error)
-        elif _is_span_error(error):
-            self.error = dict(error)
-        else:
-            self.error = {"type": "unknown", "message": repr(error)}
+            return
+        wire = _wire_error(error)
+        self.error = wire if wire is not None else {"type": "unknown", "message": repr(error)}
 
     def end(self) -> None:
         """Ends the span once and hands it to its sink; later calls change nothing."""

@@ -44,8 +44,9 @@ class Usage(TypedDict, total=False):
 
 class SpanError(TypedDict, total=False):
     """Why a span failed, when it is not an exception: a category (or the provider's own type),
-    a message and an HTTP status."""
+    a message and an HTTP status. The server derives a category from the status or the message
+    when `type` is not one."""
 
     type: str
     message: str
-    httpStatus: int
+    http_status: int

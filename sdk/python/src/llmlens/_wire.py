@@ -19,6 +19,9 @@ _USAGE_KEYS = (
     "reasoningTokens",
 )
 _UNSERIALISABLE = json.dumps("[llmlens: content could not be serialised as JSON]")
+# Compact, as JavaScript's `JSON.stringify` writes it: the same content has the same length in
+# both SDKs, so both cut it at the same place, and a batch is a fifth smaller than with spaces.
+_SEPARATORS = (",", ":")
 
 
 def _cut(value: str | None, length_max: int) -> str | None:
@@ -28,7 +31,11 @@ def _cut(value: str | None, length_max: int) -> str | None:
 
 
 def _label(value: str | None) -> str | None:
-    return None if value == "" else _cut(value, limits.LABEL_LENGTH_MAX)
+    if value is None or value == "":
+        return None
+    if type(value) is str and len(value) <= limits.LABEL_LENGTH_MAX:
+        return value
+    return _cut(value, limits.LABEL_LENGTH_MAX)
 
 
 def _tokens(value: object) -> int | None:
@@ -49,11 +56,18 @@ def _usage(usage: Mapping[str, Any] | None) -> dict[str, Any] | None:
 def _number_in(value: object, high: float) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return value if math.isfinite(value) and 0 <= value <= high else None
+    return _whole(value) if math.isfinite(value) and 0 <= value <= high else None
+
+
+def _whole(value: float) -> float:
+    """A float that holds a whole number as an int, which JSON writes as `840`, not `840.0`."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _metadata(metadata: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    if not metadata:
+        return out
     for key, value in metadata.items():
         if len(out) == limits.METADATA_KEYS_MAX:
             break
@@ -72,6 +86,8 @@ def _metadata(metadata: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _tags(tags: tuple[str, ...]) -> list[str]:
+    if not tags:
+        return []
     kept = [tag for tag in tags if isinstance(tag, str)][: limits.TAGS_PER_SPAN_MAX]
     return [tag[: limits.TAG_LENGTH_MAX] for tag in kept]
 
@@ -94,6 +110,7 @@ def _error(error: Mapping[str, Any] | None) -> dict[str, Any] | None:
 def to_wire_span(span: Span) -> dict[str, Any]:
     """The contract's span from a finished span: every label cut to its limit, every number
     checked, so that what leaves the process is never refused for its form."""
+    span.read_result()
     attributes = span.attributes
     model = _label(span.model or span.request_model)
     request_model = _label(span.request_model)
@@ -103,8 +120,8 @@ def to_wire_span(span: Span) -> dict[str, Any]:
         "parentSpanId": span.parent_span_id,
         "name": _cut(span.name, limits.NAME_LENGTH_MAX) or "span",
         "kind": span.kind,
-        "startTime": span.start_time,
-        "endTime": span.start_time if span.end_time is None else span.end_time,
+        "startTime": _whole(span.start_time),
+        "endTime": _whole(span.start_time if span.end_time is None else span.end_time),
         "provider": _label(span.provider),
         "model": model,
         "endpoint": _label(attributes.endpoint),
@@ -146,9 +163,17 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
+# Made once: `json.dumps` with any argument but the value builds a new encoder per call, which
+# costs about as much as encoding a short message does.
+_CONTENT_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, allow_nan=False, default=plain, separators=_SEPARATORS
+)
+_HEAD_ENCODER = json.JSONEncoder(ensure_ascii=False, default=plain, separators=_SEPARATORS)
+
+
 def _safe_json(value: Any) -> str | None:
     try:
-        return json.dumps(value, ensure_ascii=False, allow_nan=False, default=plain)
+        return _CONTENT_ENCODER.encode(value)
     except (ValueError, TypeError, RecursionError):
         return None
 
@@ -180,11 +205,11 @@ def span_json(wire: Mapping[str, Any], content_length_max: int) -> str:
     """One span as JSON text. Content is serialised once, here, and spliced in, so its length
     is known for truncation without serialising it twice."""
     head = {key: value for key, value in wire.items() if key not in ("input", "output")}
-    head_json = json.dumps(head, ensure_ascii=False, default=plain)
+    head_json = _HEAD_ENCODER.encode(head)
     input_json = content_json(wire.get("input"), content_length_max)
     output_json = content_json(wire.get("output"), content_length_max)
     return f'{head_json[:-1]},"input":{input_json},"output":{output_json}}}'
 
 
 def score_json(score: Mapping[str, Any]) -> str:
-    return json.dumps(score, ensure_ascii=False, default=plain)
+    return _HEAD_ENCODER.encode({**score, "time": _whole(score["time"])})

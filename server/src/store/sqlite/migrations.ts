@@ -104,6 +104,86 @@ const MIGRATIONS: readonly string[] = [
     ON genai_metric_points (metric, series, start_ms, time_ms);
   CREATE INDEX genai_metric_points_by_time ON genai_metric_points (metric, time_ms);
   `,
+  // 3: per-minute and per-hour rollups of spans (rollups.ts), keyed by bucket start and the
+  // JSON array of the dimension columns. The watermark starts at 0, so the store folds every
+  // span already stored into them when it opens.
+  `
+  CREATE TABLE rollups_minute (
+    bucket_ms INTEGER NOT NULL,
+    dims TEXT NOT NULL,
+    kind TEXT, provider TEXT, model TEXT, model_family TEXT, endpoint TEXT,
+    environment TEXT, release TEXT, status TEXT, error_type TEXT,
+    count INTEGER NOT NULL,
+    error_count INTEGER NOT NULL,
+    input_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    cache_read_tokens INTEGER NOT NULL,
+    cache_write_tokens INTEGER NOT NULL,
+    reasoning_tokens INTEGER NOT NULL,
+    cost_usd REAL NOT NULL,
+    unpriced_count INTEGER NOT NULL,
+    latency_sum REAL NOT NULL,
+    latency_max REAL NOT NULL,
+    latency_bins BLOB NOT NULL,
+    ttft_count INTEGER NOT NULL,
+    ttft_sum REAL NOT NULL,
+    ttft_max REAL NOT NULL,
+    ttft_bins BLOB NOT NULL,
+    PRIMARY KEY (bucket_ms, dims)
+  ) WITHOUT ROWID;
+  CREATE TABLE rollups_hour (
+    bucket_ms INTEGER NOT NULL,
+    dims TEXT NOT NULL,
+    kind TEXT, provider TEXT, model TEXT, model_family TEXT, endpoint TEXT,
+    environment TEXT, release TEXT, status TEXT, error_type TEXT,
+    count INTEGER NOT NULL,
+    error_count INTEGER NOT NULL,
+    input_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    cache_read_tokens INTEGER NOT NULL,
+    cache_write_tokens INTEGER NOT NULL,
+    reasoning_tokens INTEGER NOT NULL,
+    cost_usd REAL NOT NULL,
+    unpriced_count INTEGER NOT NULL,
+    latency_sum REAL NOT NULL,
+    latency_max REAL NOT NULL,
+    latency_bins BLOB NOT NULL,
+    ttft_count INTEGER NOT NULL,
+    ttft_sum REAL NOT NULL,
+    ttft_max REAL NOT NULL,
+    ttft_bins BLOB NOT NULL,
+    PRIMARY KEY (bucket_ms, dims)
+  ) WITHOUT ROWID;
+  CREATE TABLE rollup_state (
+    id INTEGER PRIMARY KEY CHECK (id = 0),
+    span_rowid INTEGER NOT NULL
+  );
+  INSERT INTO rollup_state (id, span_rowid) VALUES (0, 0);
+  `,
+  // 4: alerts. Rules created through the API (the alerts file's rules are read at start and
+  // never stored), and the history of every firing and resolving, newest read first. IF NOT
+  // EXISTS because a database rolled back to an earlier version may still hold these tables.
+  `
+  CREATE TABLE IF NOT EXISTS alert_rules (
+    id TEXT PRIMARY KEY,
+    rule TEXT NOT NULL,
+    created_ms REAL NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS alert_events (
+    id INTEGER PRIMARY KEY,
+    rule_id TEXT NOT NULL,
+    rule_name TEXT NOT NULL,
+    state TEXT NOT NULL,
+    time_ms REAL NOT NULL,
+    metric TEXT NOT NULL,
+    value REAL,
+    condition TEXT NOT NULL,
+    key TEXT,
+    message TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS alert_events_by_time ON alert_events (time_ms);
+  CREATE INDEX IF NOT EXISTS alert_events_by_rule ON alert_events (rule_id, id);
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -206,7 +206,8 @@ describe('SqliteStore.deleteOlderThan', () => {
     const path = dbFile()
     const store = withHistory(path)
 
-    expect(store.deleteOlderThan(cutoffMs, 1000)).toBe(5 + 3)
+    // 5 spans, 3 scores, and the minute and hour rollups of the 5 spans (on 5 different days).
+    expect(store.deleteOlderThan(cutoffMs, 1000)).toBe(5 + 3 + 5 + 5)
 
     const spans = store.spans({
       filter: EVERYTHING,
@@ -227,6 +228,7 @@ describe('SqliteStore.deleteOlderThan', () => {
     expect(countRows(path, 'spans')).toBe(3)
     expect(countRows(path, 'span_contents')).toBe(3)
     expect(countRows(path, 'scores')).toBe(2)
+    expect([countRows(path, 'rollups_minute'), countRows(path, 'rollups_hour')]).toEqual([3, 3])
     expect(store.deleteOlderThan(cutoffMs, 1000)).toBe(0)
     store.close()
   })
@@ -235,10 +237,11 @@ describe('SqliteStore.deleteOlderThan', () => {
     const path = dbFile()
     const store = withHistory(path)
 
-    const slices = Array.from({ length: 5 }, () => store.deleteOlderThan(cutoffMs, 2))
+    const slices = Array.from({ length: 10 }, () => store.deleteOlderThan(cutoffMs, 2))
 
-    // 5 old spans and 3 old scores: 2 spans, 2 spans, 1 span + 1 score, 2 scores, nothing.
-    expect(slices).toEqual([2, 2, 2, 2, 0])
+    // 5 old spans, 3 old scores, then 10 rollup rows: 2 spans, 2 spans, 1 span + 1 score,
+    // 2 scores, five slices of 2 rollups, nothing.
+    expect(slices).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2, 0])
     expect([
       countRows(path, 'spans'),
       countRows(path, 'span_contents'),

@@ -2,14 +2,22 @@ import { Database, type Statement } from 'bun:sqlite'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type {
+  AlertEvent,
+  AlertHistoryPage,
+  AlertHistoryQuery,
+  AlertRule,
+  CallSamples,
   ErrorsReport,
   GenAiMetricPoint,
   GenAiMetricQuery,
   NewSpan,
   ParkedContent,
   RowStream,
+  SampleQuery,
   ScoreListQuery,
+  ScoreSamples,
   ScoresPage,
+  SlowCall,
   SpanContent,
   SpanFilter,
   SpanKey,
@@ -25,10 +33,19 @@ import type {
   Trace,
   WriteResult,
 } from '../types.ts'
-import { errorsReport, summarise, timeseries } from './aggregates.ts'
+import {
+  AGGREGATE_DEFAULTS,
+  type AggregateOptions,
+  errorsReport,
+  summarise,
+  timeseries,
+} from './aggregates.ts'
+import { AlertTables } from './alert-tables.ts'
 import { decodeCursor, encodeCursor } from './cursor.ts'
 import { migrate } from './migrations.ts'
 import { OtlpTables } from './otlp-tables.ts'
+import { deleteRollupsBefore, type RollupInput, Rollups, rollupInputOf } from './rollups.ts'
+import { callSamples, scoreSamples, slowCalls } from './samples.ts'
 import {
   rowToSpan,
   SPAN_COLUMNS,
@@ -42,6 +59,8 @@ import { type SqlParam, spanWhere } from './where.ts'
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:' for tests. */
   path: string
+  /** When summaries and time series switch from exact percentiles to rollup sketches. */
+  aggregates?: Partial<AggregateOptions>
 }
 
 const SORT_COLUMNS = {
@@ -61,6 +80,9 @@ export class SqliteStore implements Store {
   private readonly insertContent: Statement
   private readonly insertScore: Statement
   private readonly otlp: OtlpTables
+  private readonly alerts: AlertTables
+  private readonly rollups: Rollups
+  private readonly aggregates: AggregateOptions
   readonly schema: { from: number; to: number }
 
   constructor(options: SqliteStoreOptions) {
@@ -90,15 +112,20 @@ export class SqliteStore implements Store {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     this.otlp = new OtlpTables(this.writer, this.reader)
+    this.alerts = new AlertTables(this.writer, this.reader)
+    this.rollups = new Rollups(this.writer)
+    this.aggregates = { ...AGGREGATE_DEFAULTS, ...options.aggregates }
   }
 
   write(spans: readonly NewSpan[], scores: readonly StoredScore[]): WriteResult {
     const result: WriteResult = { newSpans: [], newScores: [] }
+    const rollupInputs: RollupInput[] = []
     this.writer.transaction(() => {
       for (const span of spans) {
         const { changes, lastInsertRowid } = this.insertSpan.run(...spanToRow(span))
         if (changes === 0) continue
         result.newSpans.push(span)
+        rollupInputs.push(rollupInputOf(span, Number(lastInsertRowid)))
         if (span.inputJson !== null || span.outputJson !== null) {
           this.insertContent.run(lastInsertRowid, span.inputJson, span.outputJson)
         }
@@ -118,15 +145,18 @@ export class SqliteStore implements Store {
         if (changes > 0) result.newScores.push(s)
       }
     })()
+    this.rollups.enqueue(rollupInputs)
     return result
   }
 
   summary(query: SummaryQuery): Summary {
-    return summarise(this.reader, query)
+    this.rollups.flush()
+    return summarise(this.reader, query, this.aggregates)
   }
 
   timeseries(query: TimeseriesQuery): Timeseries {
-    return timeseries(this.reader, query)
+    this.rollups.flush()
+    return timeseries(this.reader, query, this.aggregates)
   }
 
   errors(filter: SpanFilter, recentLimit: number): ErrorsReport {
@@ -236,6 +266,8 @@ export class SqliteStore implements Store {
   }
 
   deleteOlderThan(cutoffMs: number, rowsMax: number): number {
+    // Queued spans are folded in first, or an old one could recreate a rollup row just deleted.
+    this.rollups.flush()
     let deleted = 0
     this.writer.transaction(() => {
       const ids = this.writer
@@ -252,6 +284,7 @@ export class SqliteStore implements Store {
         'DELETE FROM scores WHERE rowid IN (SELECT rowid FROM scores WHERE time_ms < ? LIMIT ?)',
         [cutoffMs, rowsMax - deleted],
       ).changes
+      deleted += deleteRollupsBefore(this.writer, cutoffMs, rowsMax - deleted)
     })()
     return deleted
   }
@@ -280,7 +313,44 @@ export class SqliteStore implements Store {
     return this.otlp.genAiMetricPoints(query)
   }
 
+  callSamples(query: SampleQuery): CallSamples {
+    return callSamples(this.reader, query)
+  }
+
+  scoreSamples(query: SampleQuery): ScoreSamples {
+    return scoreSamples(this.reader, query)
+  }
+
+  slowCalls(filter: SpanFilter, durationMsMin: number, limit: number): SlowCall[] {
+    return slowCalls(this.reader, filter, durationMsMin, limit)
+  }
+
+  alertRules(): AlertRule[] {
+    return this.alerts.rules()
+  }
+
+  insertAlertRule(rule: AlertRule): boolean {
+    return this.alerts.insertRule(rule, Date.now())
+  }
+
+  deleteAlertRule(id: string): boolean {
+    return this.alerts.deleteRule(id)
+  }
+
+  appendAlertEvent(event: Omit<AlertEvent, 'id'>): AlertEvent {
+    return this.alerts.appendEvent(event)
+  }
+
+  alertEvents(query: AlertHistoryQuery): AlertHistoryPage {
+    return this.alerts.events(query)
+  }
+
+  lastAlertEvents(): AlertEvent[] {
+    return this.alerts.lastEvents()
+  }
+
   close(): void {
+    this.rollups.close()
     if (this.reader !== this.writer) this.reader.close()
     this.writer.close()
   }

@@ -3,7 +3,7 @@ import type { GroupDimension, SpanFilter } from '../types.ts'
 export type SqlParam = string | number
 
 /** Each filterable field of SpanFilter and the spans column it reads. */
-const FILTER_COLUMNS = {
+export const FILTER_COLUMNS = {
   model: 'model',
   modelFamily: 'model_family',
   provider: 'provider',

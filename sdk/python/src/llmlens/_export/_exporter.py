@@ -5,12 +5,14 @@ from __future__ import annotations
 import atexit
 import gzip
 import os
+import sys
 import threading
 import time
 import weakref
 from collections import deque
 from typing import Any, NamedTuple, Union
 
+from .. import _context
 from .. import _limits as limits
 from .._config import Config
 from .._log import logger, warn_once
@@ -53,8 +55,20 @@ def _after_fork_in_child() -> None:
     # The parent's queue and thread belong to the parent, which sends them; a child starts
     # empty, with fresh locks (a lock held by the parent's worker at fork time would stay held
     # forever) and its own thread on its first span.
+    multiprocessing_util = sys.modules.get("multiprocessing.util")
     for exporter in list(_exporters):
         exporter._reset()
+        if multiprocessing_util is not None:
+            # A `multiprocessing` child ends with `os._exit`, which skips `atexit`; it runs its
+            # own finalizers instead, after dropping those it inherited, then the hooks
+            # registered here, which add this exporter's.
+            multiprocessing_util.register_after_fork(exporter, _flush_at_worker_exit)
+
+
+def _flush_at_worker_exit(exporter: Exporter) -> None:
+    if exporter._config.flush_on_exit:
+        multiprocessing_util = sys.modules["multiprocessing.util"]
+        multiprocessing_util.Finalize(exporter, exporter._at_exit, exitpriority=0)
 
 
 if hasattr(os, "register_at_fork"):
@@ -90,6 +104,8 @@ class Exporter:
         self._carry: tuple[str, str] | None = None
         self._thread: threading.Thread | None = None
         self._stopping = False
+        # Set by `shutdown()`: cuts a retry's wait short, and no retry starts after it.
+        self._stopped = threading.Event()
         self._failing = False
         # Items ever queued, and items done with (sent, failed, refused or dropped): a flush
         # waits until the second catches up with what the first was when it began.
@@ -102,18 +118,18 @@ class Exporter:
         self._sampled_out = 0
 
     def enqueue(self, item: QueueItem) -> None:
-        if self._closed:
-            self._dropped += 1
-            return
+        overflowed = False
         with self._lock:
+            if self._closed:
+                self._dropped += 1
+                return
             if len(self._queue) >= self._config.queue_size_max:
                 self._queue.popleft()
                 self._dropped += 1
+                # Settled without a notification: a waiting flush hears of it with the next
+                # batch, which an overflowing queue has on its way.
                 self._settled += 1
-                warn_once(
-                    f"llmlens: the queue is full ({self._config.queue_size_max} items); dropping "
-                    "the oldest. Is the collector reachable? See llmlens.stats()."
-                )
+                overflowed = True
             self._queue.append(item)
             self._enqueued += 1
             waiting = len(self._queue)
@@ -121,9 +137,16 @@ class Exporter:
                 self._start_thread()
         if waiting >= self._config.batch_size_max:
             self._wake.set()
+        if overflowed:
+            # Outside the lock: a logging handler may block on I/O.
+            warn_once(
+                f"llmlens: the queue is full ({self._config.queue_size_max} items); dropping "
+                "the oldest. Is the collector reachable? See llmlens.stats()."
+            )
 
     def count_sampled_out(self) -> None:
-        self._sampled_out += 1
+        with self._lock:
+            self._sampled_out += 1
 
     def stats(self) -> ExporterStats:
         queued = len(self._queue) + (1 if self._carry is not None else 0)
@@ -145,7 +168,13 @@ class Exporter:
         if thread is None or not thread.is_alive():
             # No worker: nothing was queued yet, or threads can no longer start because the
             # interpreter is exiting. The caller's thread does the work then.
-            self._drain()
+            token = _context.untraced.set(True)
+            try:
+                self._drain()
+            except Exception:
+                logger.warning("llmlens: export failed unexpectedly", exc_info=True)
+            finally:
+                _context.untraced.reset(token)
         else:
             self._wake.set()
         deadline = time.monotonic() + timeout_ms / 1000
@@ -164,6 +193,7 @@ class Exporter:
         flushed = self.flush(timeout_ms)
         self._closed = True
         self._stopping = True
+        self._stopped.set()
         self._wake.set()
         atexit.unregister(self._at_exit)
         with self._lock:
@@ -189,6 +219,7 @@ class Exporter:
         self._thread = thread
 
     def _run(self) -> None:
+        _context.untraced.set(True)
         interval_s = self._config.flush_interval_ms / 1000
         while not self._stopping:
             self._wake.wait(interval_s)
@@ -202,9 +233,13 @@ class Exporter:
         with self._drain_lock:
             while True:
                 batch, settled = self._take_batch()
-                if batch is not None:
-                    self._send(batch)
-                self._settle(settled + (batch.item_count if batch else 0))
+                try:
+                    if batch is not None:
+                        self._send(batch)
+                finally:
+                    # Whatever happened to the batch, it is done with: a flush must not wait
+                    # for it until its timeout.
+                    self._settle(settled + (batch.item_count if batch else 0))
                 if batch is None or self._stopping:
                     return
                 with self._lock:
@@ -239,6 +274,10 @@ class Exporter:
                 if item is None:
                     break
                 serialised = self._serialise(item)
+                # Serialising holds the GIL, 10 to 20 µs a span: a batch of 512 would hold it
+                # for the interpreter's whole 5 ms switch interval while the application waits.
+                # Sleeping 0 hands the GIL over after each span to any thread that wants it.
+                time.sleep(0)
                 if serialised is None:
                     skipped += 1
                     continue
@@ -293,12 +332,19 @@ class Exporter:
         return {**wire, "input": None, "output": None}
 
     def _send(self, batch: _Batch) -> None:
-        data = batch.body.encode("utf-8")
+        # A lone surrogate (text decoded with `surrogateescape`) has no UTF-8 form; written as
+        # the JSON escape `\udcxx`, as JavaScript writes it, the batch stays valid JSON.
+        data = batch.body.encode("utf-8", "backslashreplace")
         if self._config.gzip:
             # Level 6 is zlib's default: about four fifths of a JSON batch saved, ~20 MB/s.
             data = gzip.compress(data, compresslevel=6, mtime=0)
         outcome = send_with_retry(
-            self._transport, data, self._headers, self._config.export_timeout_ms
+            self._transport,
+            data,
+            self._headers,
+            self._config.export_timeout_ms,
+            sleep=self._stopped.wait,
+            stopped=self._stopped.is_set,
         )
         if not outcome.ok:
             self._failed += batch.item_count

@@ -74,14 +74,16 @@ def send_with_retry(
     headers: Mapping[str, str],
     deadline_ms: float,
     *,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], object] = time.sleep,
+    stopped: Callable[[], bool] = lambda: False,
     monotonic: Callable[[], float] = time.monotonic,
     wall_ms: Callable[[], float] = lambda: time.time() * 1000,
 ) -> Outcome:
     """Sends one body, retrying 429, 502, 503, 504 and network errors with exponential backoff
     and jitter, or after `Retry-After` when the collector names a time, all inside
     `deadline_ms`. A wait that would end past the deadline is not started: the batch fails now
-    rather than later. Never raises."""
+    rather than later; nor is one once `stopped()` (the exporter was shut down). Never
+    raises."""
     start = monotonic()
 
     def remaining_ms() -> float:
@@ -115,5 +117,9 @@ def send_with_retry(
                 f"{message} (next attempt in {wait_ms:.0f} ms would pass the "
                 f"{deadline_ms:.0f} ms deadline)",
             )
+        if stopped():
+            return Outcome(False, None, f"{message} (not retried: the exporter was shut down)")
         sleep(wait_ms / 1000)
+        if stopped():
+            return Outcome(False, None, f"{message} (not retried: the exporter was shut down)")
     raise AssertionError("unreachable: the loop returns on its last attempt")

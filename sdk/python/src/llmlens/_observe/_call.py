@@ -48,34 +48,64 @@ def begin(scope: Scope, shape: CallShape, body: Mapping[str, Any]) -> Span | Non
     return span
 
 
+# The header both official clients add to a request made through `with_raw_response` or
+# `with_streaming_response`: the method then returns the HTTP response, parsed on demand.
+_RAW_RESPONSE_HEADER = "X-Stainless-Raw-Response"
+
+
+def _asks_raw(kwargs: Mapping[str, Any]) -> bool:
+    headers = kwargs.get("extra_headers")
+    return isinstance(headers, Mapping) and _RAW_RESPONSE_HEADER in headers
+
+
+def _parse_raw(response: Any) -> Any:
+    """What a raw response holds: the clients cache `parse()` per target type, so the
+    application's own later `parse()` gets this same object (a tapped stream, when streamed)
+    and nothing is read twice."""
+    try:
+        return response.parse()
+    except Exception as error:
+        _warn("a raw response", error)
+        return None
+
+
 def fail(span: Span, error: BaseException) -> None:
     span.fail(error)
     span.end()
 
 
 def finish(span: Span, shape: CallShape, streamed: bool, result: Any) -> None:
-    """Records the result into the span; a stream keeps the span open until it ends."""
+    """Ends the span with its result, read later by the exporter; a stream keeps the span open
+    until it ends, and is read event by event as the application reads it."""
     open_stream = False
     try:
         if streamed and shape.stream is not None:
             open_stream = tap_stream(result, span, shape.stream(span))
-        if not open_stream:
-            shape.response(span, result)
     except Exception as error:
         _warn("a result", error)
     if not open_stream:
+        span.read_later(shape.response, result)
         span.end()
 
 
 async def _finish_awaited(
-    span: Span, shape: CallShape, streamed: bool, pending: Awaitable[Any]
+    span: Span, shape: CallShape, streamed: bool, raw: bool, pending: Awaitable[Any]
 ) -> Any:
     try:
         result = await pending
     except BaseException as error:
         fail(span, error)
         raise
-    finish(span, shape, streamed, result)
+    data = result
+    if raw:
+        data = _parse_raw(result)
+        if inspect.isawaitable(data):
+            try:
+                data = await data
+            except Exception as error:
+                _warn("a raw response", error)
+                data = None
+    finish(span, shape, streamed, data)
     return result
 
 
@@ -88,12 +118,13 @@ def observed_call(
     if span is None:
         return method(*args, **kwargs)
     streamed = kwargs.get("stream") is True
+    raw = _asks_raw(kwargs)
     try:
         result = method(*args, **kwargs)
     except BaseException as error:
         fail(span, error)
         raise
     if inspect.isawaitable(result):
-        return _finish_awaited(span, shape, streamed, result)
-    finish(span, shape, streamed, result)
+        return _finish_awaited(span, shape, streamed, raw, result)
+    finish(span, shape, streamed, _parse_raw(result) if raw else result)
     return result

@@ -25,6 +25,21 @@ def _layer(outer: Mapping[str, Any] | None, inner: Mapping[str, Any] | None) -> 
     return layered
 
 
+# Views of a client or resource whose methods return the HTTP response instead of the parsed
+# result; each is built over the object it views, and is rebuilt here over the proxy.
+_RAW_VIEWS = frozenset(("with_raw_response", "with_streaming_response"))
+
+
+def _raw_view(view: Any, observed: Any) -> Any:
+    """The view over the observed object, so its methods call the recorded ones. Both official
+    clients make a view from the one object it views (`CompletionsWithRawResponse(completions)`);
+    a view made otherwise is returned as it is, unrecorded."""
+    try:
+        return type(view)(observed)
+    except Exception:
+        return view
+
+
 class _Observed:
     """A proxy of the client or of one of its resources. Attribute reads go to the real
     object; known methods and resources come back observed and are cached on the proxy, so
@@ -49,6 +64,8 @@ class _Observed:
         role = table.methods.get(path)
         if role is not None:
             made = self._method(role, name, value)
+        elif name in _RAW_VIEWS:
+            made = _raw_view(value, self)
         elif path in table.resources:
             scope = object.__getattribute__(self, "_llmlens_scope")
             made = _Observed(value, path + ".", scope, table)
