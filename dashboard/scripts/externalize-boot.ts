@@ -3,7 +3,7 @@
  * the server can send `script-src 'self'` with no hash and no 'unsafe-inline'. The moved script
  * stays a classic script: it reads document.currentScript, which module scripts do not have.
  *
- * Usage: bun scripts/externalize-boot.ts <build dir>
+ * Usage: bun scripts/externalize-boot.ts <build dir> (postbuild.ts runs it as one step)
  */
 import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -21,7 +21,7 @@ export function externalizeBoot(html: string): { html: string; scripts: string[]
   return { html: out, scripts }
 }
 
-function main(buildDir: string): void {
+export function externalizeBootScript(buildDir: string): void {
   const indexPath = join(buildDir, 'index.html')
   const { html, scripts } = externalizeBoot(readFileSync(indexPath, 'utf8'))
   if (scripts.length !== 1) {
@@ -40,5 +40,5 @@ function main(buildDir: string): void {
 if (import.meta.main) {
   const dir = process.argv[2]
   if (dir === undefined) throw new Error('usage: bun scripts/externalize-boot.ts <build dir>')
-  main(dir)
+  externalizeBootScript(dir)
 }

@@ -1,0 +1,60 @@
+import { describe, expect, test } from 'bun:test'
+import type { Metrics } from '@llmlens/spec'
+import { storedSpan } from '../testing/spans.ts'
+import { liveTotals, withLiveSpans } from './live-totals.ts'
+
+const WINDOW = { fromMs: 0, toMs: 300, stepMs: 100 }
+
+function metrics(count: number): Metrics {
+  const none = { p50: null, p95: null, p99: null, mean: null, max: null }
+  return {
+    count,
+    errorCount: 0,
+    errorRate: 0,
+    latencyMs: none,
+    ttftMs: none,
+    usage: {
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
+    },
+    costUsd: 0,
+    unpricedCount: 0,
+    errorsByType: {},
+    scores: {},
+  }
+}
+
+describe('withLiveSpans', () => {
+  test('counts spans in the window that pass the filters, in totals, buckets and categories', () => {
+    const start = liveTotals(WINDOW, metrics(2), [], new Map([['rate_limit', [0, 0, 0]]]))
+    const failed = storedSpan({
+      startTime: 150,
+      status: 'error',
+      error: { type: 'rate_limit', message: null, httpStatus: 429, rawType: null },
+    })
+    const next = withLiveSpans(
+      start,
+      [
+        storedSpan({ startTime: 20 }),
+        failed,
+        storedSpan({ startTime: -5 }),
+        storedSpan({ model: 'x' }),
+      ],
+      { model: ['gpt-4o-mini'] },
+    )
+
+    expect(next.totals.count).toBe(4)
+    expect(next.totals.errorCount).toBe(1)
+    expect(next.buckets.count).toEqual([1, 1, 0])
+    expect(next.categories.get('rate_limit')).toEqual([0, 1, 0])
+    expect(start.categories.get('rate_limit')).toEqual([0, 0, 0])
+  })
+
+  test('returns the same object when nothing counted', () => {
+    const start = liveTotals(WINDOW, metrics(0), [], new Map())
+    expect(withLiveSpans(start, [storedSpan({ kind: 'tool' })], { kind: ['llm'] })).toBe(start)
+  })
+})

@@ -1,0 +1,42 @@
+import type { StoredSpan } from '@llmlens/spec'
+
+/** A stored LLM span for unit tests, with `fields` overriding the defaults. */
+export function storedSpan(fields: Partial<StoredSpan> = {}): StoredSpan {
+  return {
+    traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+    spanId: '00f067aa0ba902b7',
+    parentSpanId: null,
+    name: 'chat gpt-4o-mini',
+    kind: 'llm',
+    startTime: 1_000,
+    endTime: 1_800,
+    durationMs: 800,
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    modelFamily: 'gpt-4o-mini',
+    requestModel: 'gpt-4o-mini',
+    endpoint: '/api/chat',
+    status: 'ok',
+    error: null,
+    usage: {
+      inputTokens: 120,
+      outputTokens: 80,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
+    },
+    costUsd: 0.001,
+    costEstimated: true,
+    timeToFirstTokenMs: 200,
+    finishReason: 'stop',
+    userId: 'u-1',
+    sessionId: 's-1',
+    environment: 'production',
+    release: '2026.12.1',
+    tags: ['beta', 'variant:a'],
+    metadata: {},
+    input: null,
+    output: null,
+    ...fields,
+  }
+}
