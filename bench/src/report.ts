@@ -39,10 +39,11 @@ const rate = (spansPerSecond: number) => `${count(spansPerSecond)} spans/s`
 function targetText(run: IngestRun): string {
   const target = INGEST_TARGETS[run.batchSize]
   if (target === undefined) return ''
+  // Judged apart: the ratio is the collector's own cost, the absolute rate also the disk's.
   const spansPerSecond = run.http.spansPerSecond
-  const met =
-    spansPerSecond >= target && spansPerSecond / run.rawInsert.spansPerSecond >= RAW_RATIO_TARGET
-  return `≥ ${count(target)} spans/s, ≥ ${RAW_RATIO_TARGET}× raw: ${met ? 'met' : 'NOT met'}`
+  const verdict = (met: boolean) => (met ? 'met' : 'NOT met')
+  const ratioMet = spansPerSecond / run.rawInsert.spansPerSecond >= RAW_RATIO_TARGET
+  return `≥ ${RAW_RATIO_TARGET}× raw: ${verdict(ratioMet)}; ≥ ${count(target)} spans/s: ${verdict(spansPerSecond >= target)}`
 }
 
 function ingestRows(runs: readonly IngestRun[]): string[][] {
@@ -187,6 +188,7 @@ export function renderReport(results: Results): string {
     ...analyticsRows(results.analytics ?? []),
     ...otlpRows(results.otlp ?? []),
   ]
+  if (rows.length === 0) return ''
   const parts = [
     markdownTable(['benchmark', 'result', 'baseline (same run)', 'ratio', 'target'], rows),
   ]

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { runAnalyticsBench } from './analytics-bench.ts'
+import { runDashboardBench } from './dashboard-bench.ts'
 import { type IngestRun, ingestRun } from './ingest-bench.ts'
 import { runOtlpBench } from './otlp-bench.ts'
 import { runPythonOverhead } from './python-overhead.ts'
@@ -14,14 +15,24 @@ import { runSummaryBench } from './summary-bench.ts'
 import { progress, withTempDir } from './temp.ts'
 import { prepareWorkload } from './workload.ts'
 
-const SECTIONS = ['ingest', 'summary', 'sse', 'otlp', 'analytics', 'sdk', 'python'] as const
+const SECTIONS = [
+  'ingest',
+  'summary',
+  'sse',
+  'otlp',
+  'analytics',
+  'sdk',
+  'python',
+  'dashboard',
+] as const
 type Section = (typeof SECTIONS)[number]
 
 /**
  * Sizes of each run. The full plan fits in about four minutes on two shared cores: each ingest
  * run lasts a few seconds at the targets (200,000 spans at 100k spans/s is 2 s), the million-span
- * fill takes ~10 s at store.write's pace, and 300 POSTs 5 ms apart take a few seconds. The quick
- * plan only proves every path works and the report is well formed.
+ * fill takes ~10 s at store.write's pace, and 300 POSTs 5 ms apart take a few seconds. The
+ * dashboard's million spans go in over HTTP, as an application would send them, which adds about
+ * two minutes more. The quick plan only proves every path works and the report is well formed.
  */
 const PLANS = {
   full: {
@@ -39,6 +50,7 @@ const PLANS = {
     sdkPairs: 5_000,
     sseGapMs: 5,
     otlp: { batchSize: 1000, spans: 100_000 },
+    dashboard: { spans: 1_000_000, runs: 5 },
   },
   quick: {
     ingest: [
@@ -55,6 +67,7 @@ const PLANS = {
     sdkPairs: 200,
     sseGapMs: 2,
     otlp: { batchSize: 1000, spans: 5_000 },
+    dashboard: { spans: 20_000, runs: 2 },
   },
 }
 type Plan = (typeof PLANS)[keyof typeof PLANS]
@@ -137,16 +150,22 @@ async function main(): Promise<void> {
       results.otlp = [await runOtlpBench(dir, batchSize, spans, plan.concurrency, SEED)]
     }
   })
-  // The SDK tables have columns of their own, so they follow the main report as they are.
-  const sdkTables: string[] = []
+  // The SDK and dashboard reports have shapes of their own, so they follow the main report as
+  // they are.
+  const ownReports: string[] = []
   if (sections.includes('sdk')) {
     progress(`sdk: ${plan.sdkPairs} interleaved plain and observed calls per row (TypeScript)`)
     results.sdk = await runSdkOverheadBench(plan.sdkPairs)
-    sdkTables.push(renderSdkOverhead(results.sdk))
+    ownReports.push(renderSdkOverhead(results.sdk))
   }
   if (sections.includes('python')) {
     progress(`python: ${plan.sdkPairs} interleaved plain and observed calls per row (Python)`)
-    sdkTables.push(await runPythonOverhead(plan.sdkPairs))
+    ownReports.push(await runPythonOverhead(plan.sdkPairs))
+  }
+  if (sections.includes('dashboard')) {
+    const { spans, runs } = plan.dashboard
+    progress(`dashboard: overview in Chromium with ${spans} spans stored, ${runs} cold loads`)
+    ownReports.push(await runDashboardBench(spans, runs))
   }
 
   const finishedAt = new Date()
@@ -171,7 +190,7 @@ async function main(): Promise<void> {
   const took = `${record.seconds.toFixed(0)} s`
   const where = `Bun ${machine.bun}, ${machine.cores} cores`
   const header = `llmlens bench, ${record.mode}, ${where}, ${took}`
-  const report = [renderReport(results), ...sdkTables].join('\n\n')
+  const report = [renderReport(results), ...ownReports].filter((part) => part !== '').join('\n\n')
   process.stdout.write(`${header}\n\n${report}\n`)
   progress(`wrote ${RESULTS_PATH}`)
 }

@@ -64,9 +64,9 @@ async function fill(url: string): Promise<number> {
     }).map(({ input: _input, output: _output, ...span }) => span)
     await ingest(url, { spans })
     sent += count
-    if (batch % 10 === 9) process.stdout.write(`\rfill: ${sent.toLocaleString('en-US')} spans`)
+    if (batch % 10 === 9) process.stderr.write(`\rfill: ${sent.toLocaleString('en-US')} spans`)
   }
-  process.stdout.write('\n')
+  process.stderr.write('\n')
   return (performance.now() - startedMs) / 1000
 }
 

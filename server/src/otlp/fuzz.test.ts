@@ -216,6 +216,41 @@ describe('deep nesting', () => {
   }
 })
 
+describe('strings in protobuf', () => {
+  const TEXT = 'héllo 世界 🦜 — \u0000 tab\tend'
+
+  test('every UTF-8 width decodes to the same text, in names, attributes and content', async () => {
+    const h = harness()
+    const attributes = [
+      { key: 'gen_ai.prompt.0.content', value: { stringValue: TEXT } },
+      { key: 'user.id', value: { stringValue: '用户-🦜' } },
+    ]
+    const named = { ...span(0, attributes), name: `chat ${TEXT}` }
+    const { status } = await send(h, '/v1/traces', traceRequest([named]), PROTOBUF)
+    expect(status).toBe(200)
+    const stored = h.store.trace('5f681c84d1aa0051f7de12f22ac3c019')?.spans[0]
+    expect(stored?.name).toBe(`chat ${TEXT}`)
+    expect(stored?.userId).toBe('用户-🦜')
+    expect(stored?.input).toEqual([{ role: 'user', content: TEXT }])
+  })
+
+  test('a string field that is not UTF-8 is a 400 that says so and where; nothing is stored', async () => {
+    const h = harness()
+    const marker = 'ZZZZ-not-utf8'
+    const body = traceRequest([{ ...span(0), name: marker }])
+    const at = Buffer.from(body).indexOf(marker)
+    // 0xC3 opens a two-byte sequence that 0x28 cannot continue.
+    body.set([0xc3, 0x28], at)
+    const { status, message } = await send(h, '/v1/traces', body, PROTOBUF)
+    expect(status).toBe(400)
+    expect(message).toBe(
+      `body is not a valid OTLP ExportTraceServiceRequest in protobuf: a string field at byte ${at} is not valid UTF-8`,
+    )
+    expect(h.store.trace('5f681c84d1aa0051f7de12f22ac3c019')).toBeNull()
+    expectNoFaults(h)
+  })
+})
+
 describe('huge attribute counts', () => {
   test('a span with 200,000 attributes is stored with its first 64 as metadata', async () => {
     const h = harness()

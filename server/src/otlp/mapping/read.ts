@@ -5,11 +5,15 @@ import type { Attributes, OtlpValue } from '../model.ts'
  * and the first name that holds a usable value wins.
  */
 
+// Finds the first non-blank character without copying the string, as trim() would: the values
+// read here include prompts and completions of many kilobytes.
+const NOT_BLANK = /\S/
+
 /** The first non-empty string among `keys`; numbers are accepted as their decimal text. */
 export function text(attributes: Attributes, ...keys: string[]): string | null {
   for (const key of keys) {
     const value = attributes.get(key)
-    if (typeof value === 'string' && value.trim() !== '') return value
+    if (typeof value === 'string' && NOT_BLANK.test(value)) return value
     if (typeof value === 'number' && Number.isFinite(value)) return String(value)
   }
   return null
