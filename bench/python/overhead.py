@@ -276,6 +276,19 @@ def run(pairs: int) -> list[Row]:
         shutil.rmtree(directory, ignore_errors=True)
 
 
+def _verdict(row: Row, noise_p99_us: float) -> str:
+    """Each target judged apart. A p99 cannot be judged where the harness's own p99 is already
+    past the target: the difference of two noisy calls says nothing about the SDK there."""
+    median = "met" if row.median_added_us <= TARGET_MEDIAN_US else "missed"
+    if row.p99_added_us <= TARGET_P99_US:
+        p99 = "met"
+    elif noise_p99_us > TARGET_P99_US:
+        p99 = "unjudged (noise)"
+    else:
+        p99 = "missed"
+    return f"median {median}, p99 {p99}"
+
+
 def render(rows: list[Row]) -> str:
     header = (
         "SDK overhead per chat call",
@@ -286,11 +299,14 @@ def render(rows: list[Row]) -> str:
         "targets",
     )
     lines = [header]
+    noise_p99_us = 0.0
     for row in rows:
         verdict = "—"
-        if row.judged:
-            met = row.median_added_us <= TARGET_MEDIAN_US and row.p99_added_us <= TARGET_P99_US
-            verdict = "met" if met else "missed"
+        if not row.judged:
+            # Each transport's rows follow its A/A row: the noise they are measured against.
+            noise_p99_us = row.p99_added_us
+        else:
+            verdict = _verdict(row, noise_p99_us)
         lines.append(
             (
                 row.name,
