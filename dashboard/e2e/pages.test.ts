@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { Browser, Page } from 'playwright-core'
+import { formatUsd } from '../src/lib/format/numbers.ts'
 import {
   allProblems,
   fillDemo,
@@ -113,6 +114,45 @@ describe('with demo data', () => {
     )
 
     expect(await page.locator('[data-testid="model-row"]').count()).toBe(summary.groups.length)
+    await page.close()
+  })
+
+  test('a model with no known price has an unknown cost, not $0', async () => {
+    const { page } = await open(demo, '/models')
+    await page.waitForSelector('[data-testid="model-row"]')
+    await settled(page)
+    const summary = await api<{
+      groups: { key: { model: string }; count: number; unpricedCount: number; costUsd: number }[]
+    }>(demo, '/api/v1/metrics/summary?groupBy=model&kind=llm&kind=embedding&from=0')
+    const unpriced = summary.groups.find((g) => g.unpricedCount > 0 && g.costUsd === 0)
+    const priced = summary.groups.find((g) => g.unpricedCount === 0 && g.costUsd > 0.01)
+    if (unpriced === undefined || priced === undefined) {
+      throw new Error('the demo traffic should hold a model without a price and one with')
+    }
+
+    const cells = async (model: string) => {
+      const row = page.locator('[data-testid="model-row"]', { hasText: model }).first()
+      return [
+        await row.locator('[data-testid="model-cost"]').textContent(),
+        await row.locator('[data-testid="model-cost-per-call"]').textContent(),
+      ]
+    }
+    expect(await cells(unpriced.key.model)).toEqual([formatUsd(null), formatUsd(null)])
+    for (const text of await cells(priced.key.model)) expect(text).toMatch(/^\$\d/)
+    expect(await cells(priced.key.model)).not.toContain('$0')
+
+    // On the Cost page it is listed as unpriced, and not charted as a free model.
+    await page.goto(`${demo.url}/cost`)
+    await page.waitForSelector('[data-testid="chart-cost-model"] canvas')
+    await settled(page)
+    const legend = await page
+      .locator('[data-testid="chart-cost-model"] .legend li .label')
+      .allInnerTexts()
+    expect(legend).toContain(priced.key.model)
+    expect(legend).not.toContain(unpriced.key.model)
+    expect(await page.locator('[data-testid="unpriced-models"]').textContent()).toContain(
+      unpriced.key.model,
+    )
     await page.close()
   })
 
