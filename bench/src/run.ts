@@ -28,11 +28,12 @@ const SECTIONS = [
 type Section = (typeof SECTIONS)[number]
 
 /**
- * Sizes of each run. The full plan fits in about four minutes on two shared cores: each ingest
+ * Sizes of each run. The full plan takes about seven minutes on two shared cores: each ingest
  * run lasts a few seconds at the targets (200,000 spans at 100k spans/s is 2 s), the million-span
  * fill takes ~10 s at store.write's pace, and 300 POSTs 5 ms apart take a few seconds. The
- * dashboard's million spans go in over HTTP, as an application would send them, which adds about
- * two minutes more. The quick plan only proves every path works and the report is well formed.
+ * dashboard's million spans go in over HTTP, as an application would send them, which takes
+ * about two of the seven. The quick plan only proves every path works and the report is well
+ * formed.
  */
 const PLANS = {
   full: {

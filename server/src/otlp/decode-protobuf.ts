@@ -83,8 +83,8 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
 /**
  * protobufjs's reader with proto3's string check done by the runtime's own UTF-8 decoder. The
  * library checks in JavaScript, a character at a time, which was a sixth of the decode and
- * mapping time of a batch of GenAI spans, whose prompts and completions are long strings. Both
- * reject the same bytes: invalid UTF-8 in a string field fails the whole request.
+ * mapping time of a batch of GenAI spans, whose prompts and completions are long strings. The
+ * rule stays proto3's: a string field that is not valid UTF-8 fails the whole request.
  */
 class OtlpReader extends protobuf.Reader {
   override stringVerify(): string {
