@@ -1,4 +1,10 @@
-import { type Baseline, meanBaseline, trimmedBaseline, zScoreOf } from './baseline.ts'
+import {
+  type Baseline,
+  meanBaseline,
+  SortedWindow,
+  trimmedBaselineOfSorted,
+  zScoreOf,
+} from './baseline.ts'
 import { binomialUpperTail, standardNormalQuantile } from './stdlib.ts'
 
 /** One time bucket of one group's calls, as the store aggregates it. */
@@ -172,21 +178,27 @@ function scoreContinuous(
     return value !== null && value > 0 ? Math.log(value) : null
   })
   const method = options.method === 'auto' ? metric.method : options.method
-  const baselineOf = method === 'robust' ? trimmedBaseline : meanBaseline
+  const baselineOf = method === 'robust' ? trimmedBaselineOfSorted : meanBaseline
   const windowMs = options.baselineBuckets * stepMs
 
+  // The trailing window of point i is every earlier point less than windowMs before it; it
+  // slides forward with i, so each value joins once and leaves once.
+  const history = new SortedWindow()
+  let oldest = 0
   const scored: Scored[] = []
   for (let i = 0; i < points.length; i++) {
-    const value = logs[i]
-    if (value === null || value === undefined) continue
-    if ((points[i] as BucketAggregate).time < evaluateFromMs) continue
-    const history: number[] = []
-    for (const j of trailing(points, i, windowMs)) {
-      const earlier = logs[j]
-      if (earlier !== null && earlier !== undefined) history.push(earlier)
+    const time = (points[i] as BucketAggregate).time
+    const joining = i > 0 ? logs[i - 1] : null
+    if (joining !== null && joining !== undefined) history.add(joining)
+    for (; oldest < i && (points[oldest] as BucketAggregate).time < time - windowMs; oldest++) {
+      const leaving = logs[oldest]
+      if (leaving !== null && leaving !== undefined) history.remove(leaving)
     }
-    if (history.length < options.baselineBucketsMin) continue
-    const baseline: Baseline = baselineOf(history)
+
+    const value = logs[i]
+    if (value === null || value === undefined || time < evaluateFromMs) continue
+    if (history.size < options.baselineBucketsMin) continue
+    const baseline: Baseline = baselineOf(history.sorted())
     const z = clampZ(zScoreOf(value, baseline, LOG_SCALE_MIN))
     scored.push({ index: i, z, expected: Math.exp(baseline.center), method })
   }

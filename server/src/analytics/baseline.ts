@@ -29,8 +29,7 @@ export function standardDeviation(values: ArrayLike<number>, center = mean(value
 }
 
 export function median(values: ArrayLike<number>): number {
-  const sorted = Float64Array.from(values).sort()
-  return quantileSorted(sorted, 0.5) ?? Number.NaN
+  return quantileSorted(Float64Array.from(values).sort(), 0.5) ?? Number.NaN
 }
 
 /** The classic baseline: mean and standard deviation. */
@@ -45,10 +44,30 @@ export function meanBaseline(values: ArrayLike<number>): Baseline {
  * it stays in the window and hide the next spike behind it.
  */
 export function medianBaseline(values: ArrayLike<number>): Baseline {
-  const center = median(values)
-  const deviations = new Float64Array(values.length)
-  for (let i = 0; i < values.length; i++) deviations[i] = Math.abs((values[i] as number) - center)
-  return { center, scale: MAD_TO_SIGMA * median(deviations), count: values.length }
+  return medianBaselineOfSorted(Float64Array.from(values).sort())
+}
+
+/** medianBaseline of values already in ascending order, in linear time: nothing is sorted. */
+export function medianBaselineOfSorted(sorted: Float64Array): Baseline {
+  const n = sorted.length
+  const center = quantileSorted(sorted, 0.5) ?? Number.NaN
+  // The deviations below the centre, read from the middle outwards, ascend, as do those above
+  // it; merging the two runs gives every deviation in order without a sort.
+  const deviations = new Float64Array(n)
+  let below = upperBound(sorted, center) - 1
+  let above = below + 1
+  for (let k = 0; k < n; k++) {
+    const down = below >= 0 ? center - (sorted[below] as number) : Number.POSITIVE_INFINITY
+    const up = above < n ? (sorted[above] as number) - center : Number.POSITIVE_INFINITY
+    if (down <= up) {
+      deviations[k] = down
+      below--
+    } else {
+      deviations[k] = up
+      above++
+    }
+  }
+  return { center, scale: MAD_TO_SIGMA * (quantileSorted(deviations, 0.5) ?? Number.NaN), count: n }
 }
 
 /**
@@ -57,14 +76,68 @@ export function medianBaseline(values: ArrayLike<number>): Baseline {
  * classic estimate on calm data, where the MAD alone, from 60 values, wobbles by ±14%.
  */
 export function trimmedBaseline(values: ArrayLike<number>, madsMax = 3.5): Baseline {
-  const rough = medianBaseline(values)
-  const inliers: number[] = []
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i] as number
-    if (Math.abs(value - rough.center) <= madsMax * rough.scale) inliers.push(value)
+  return trimmedBaselineOfSorted(Float64Array.from(values).sort(), madsMax)
+}
+
+/** trimmedBaseline of values already in ascending order: the inliers are one run of them. */
+export function trimmedBaselineOfSorted(sorted: Float64Array, madsMax = 3.5): Baseline {
+  const rough = medianBaselineOfSorted(sorted)
+  const reach = madsMax * rough.scale
+  let first = 0
+  while (first < sorted.length && rough.center - (sorted[first] as number) > reach) first++
+  let end = sorted.length
+  while (end > first && (sorted[end - 1] as number) - rough.center > reach) end--
+  if (end - first < 2) return rough
+  return { ...meanBaseline(sorted.subarray(first, end)), count: sorted.length }
+}
+
+/** The index of the first value greater than `value` in an ascending array. */
+function upperBound(sorted: ArrayLike<number>, value: number): number {
+  let low = 0
+  let high = sorted.length
+  while (low < high) {
+    const mid = (low + high) >>> 1
+    if ((sorted[mid] as number) <= value) low = mid + 1
+    else high = mid
   }
-  if (inliers.length < 2) return rough
-  return { ...meanBaseline(inliers), count: values.length }
+  return low
+}
+
+/**
+ * The values of a trailing window kept in ascending order as it slides: each step adds a value
+ * and drops the ones that left, in O(window) moves, where sorting each window afresh made the
+ * baselines a third of an anomaly scan (120-bucket windows over a day of one-minute buckets).
+ */
+export class SortedWindow {
+  private values = new Float64Array(16)
+  size = 0
+
+  add(value: number): void {
+    if (this.size === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2)
+      grown.set(this.values)
+      this.values = grown
+    }
+    const at = upperBound(this.sorted(), value)
+    this.values.copyWithin(at + 1, at, this.size)
+    this.values[at] = value
+    this.size++
+  }
+
+  /** Removes one occurrence of `value`, which must be in the window. */
+  remove(value: number): void {
+    const at = upperBound(this.sorted(), value) - 1
+    if (at < 0 || this.values[at] !== value) {
+      throw new Error(`SortedWindow.remove: ${value} is not in the window`)
+    }
+    this.values.copyWithin(at, at + 1, this.size)
+    this.size--
+  }
+
+  /** A view of the values in ascending order, valid until the next add or remove. */
+  sorted(): Float64Array {
+    return this.values.subarray(0, this.size)
+  }
 }
 
 /** How many baseline scales `value` lies from the centre; `scaleMin` keeps a flat series sane. */
