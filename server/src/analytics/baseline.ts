@@ -1,4 +1,4 @@
-import { quantileSorted } from './quantiles.ts'
+import { quantileSorted, withRoom } from './quantiles.ts'
 
 /**
  * Where a metric normally sits and how far it normally strays: the centre and scale a value is
@@ -113,11 +113,7 @@ export class SortedWindow {
   size = 0
 
   add(value: number): void {
-    if (this.size === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2)
-      grown.set(this.values)
-      this.values = grown
-    }
+    this.values = withRoom(this.values, this.size)
     const at = upperBound(this.sorted(), value)
     this.values.copyWithin(at + 1, at, this.size)
     this.values[at] = value

@@ -12,17 +12,24 @@ export function quantileSorted(sorted: Float64Array, q: number): number | null {
   return lowValue + ((sorted[high] as number) - lowValue) * (rank - low)
 }
 
+/** `values`, or a copy twice its size when it is full at `length`: room for one more. */
+export function withRoom(
+  values: Float64Array<ArrayBuffer>,
+  length: number,
+): Float64Array<ArrayBuffer> {
+  if (length < values.length) return values
+  const grown = new Float64Array(values.length * 2)
+  grown.set(values)
+  return grown
+}
+
 /** A growable column of numbers that sorts without boxing. */
 export class NumberColumn {
   private values = new Float64Array(64)
   length = 0
 
   push(value: number): void {
-    if (this.length === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2)
-      grown.set(this.values)
-      this.values = grown
-    }
+    this.values = withRoom(this.values, this.length)
     this.values[this.length++] = value
   }
 
