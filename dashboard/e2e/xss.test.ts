@@ -142,7 +142,9 @@ async function visitClean(target: TestServer, path: string): Promise<void> {
     // The filter editor lists stored values as suggestions: open it on a poisoned dimension.
     await page.click('[data-testid="add-filter"]')
     await page.selectOption('[data-testid="filter-dimension"]', 'model')
-    await page.waitForLoadState('networkidle')
+    // The suggestions are read once the dimension is chosen; wait for them, not for the network,
+    // which can look idle before that read starts.
+    await page.waitForSelector('#filter-suggestions option', { state: 'attached' })
     expect(
       await page
         .locator('#filter-suggestions option')
