@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import type { Compare, Metrics } from '@llmlens/spec'
+import { emptyMetrics } from '../testing/spans.ts'
 import {
   METRIC_ROWS,
   type MetricRow,
@@ -11,24 +12,15 @@ import {
 } from './compare.ts'
 
 function metrics(fields: Partial<Metrics>): Metrics {
-  const none = { p50: null, p95: null, p99: null, mean: null, max: null }
+  const none = emptyMetrics().latencyMs
   return {
+    ...emptyMetrics(),
     count: 100,
     errorCount: 2,
     errorRate: 0.02,
     latencyMs: { ...none, p50: 800 },
-    ttftMs: none,
-    usage: {
-      inputTokens: 10_000,
-      outputTokens: 2_000,
-      cacheReadTokens: 0,
-      cacheWriteTokens: 0,
-      reasoningTokens: 0,
-    },
+    usage: { ...emptyMetrics().usage, inputTokens: 10_000, outputTokens: 2_000 },
     costUsd: 1,
-    unpricedCount: 0,
-    errorsByType: {},
-    scores: {},
     ...fields,
   }
 }

@@ -1,30 +1,12 @@
 import { describe, expect, test } from 'bun:test'
 import type { Metrics } from '@llmlens/spec'
-import { storedSpan } from '../testing/spans.ts'
+import { emptyMetrics, storedSpan } from '../testing/spans.ts'
 import { liveTotals, withLiveSpans } from './live-totals.ts'
 
 const WINDOW = { fromMs: 0, toMs: 300, stepMs: 100 }
 
 function metrics(count: number): Metrics {
-  const none = { p50: null, p95: null, p99: null, mean: null, max: null }
-  return {
-    count,
-    errorCount: 0,
-    errorRate: 0,
-    latencyMs: none,
-    ttftMs: none,
-    usage: {
-      inputTokens: 0,
-      outputTokens: 0,
-      cacheReadTokens: 0,
-      cacheWriteTokens: 0,
-      reasoningTokens: 0,
-    },
-    costUsd: 0,
-    unpricedCount: 0,
-    errorsByType: {},
-    scores: {},
-  }
+  return { ...emptyMetrics(), count }
 }
 
 describe('withLiveSpans', () => {

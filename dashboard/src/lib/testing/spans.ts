@@ -1,4 +1,4 @@
-import type { StoredSpan } from '@llmlens/spec'
+import type { Metrics, StoredSpan } from '@llmlens/spec'
 
 /** A stored LLM span for unit tests, with `fields` overriding the defaults. */
 export function storedSpan(fields: Partial<StoredSpan> = {}): StoredSpan {
@@ -38,5 +38,28 @@ export function storedSpan(fields: Partial<StoredSpan> = {}): StoredSpan {
     input: null,
     output: null,
     ...fields,
+  }
+}
+
+/** The metrics of a group with no calls, for unit tests to spread their fields over. */
+export function emptyMetrics(): Metrics {
+  const none = { p50: null, p95: null, p99: null, mean: null, max: null }
+  return {
+    count: 0,
+    errorCount: 0,
+    errorRate: 0,
+    latencyMs: none,
+    ttftMs: none,
+    usage: {
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
+    },
+    costUsd: 0,
+    unpricedCount: 0,
+    errorsByType: {},
+    scores: {},
   }
 }
